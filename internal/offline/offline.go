@@ -1,0 +1,79 @@
+// Package offline renders a stack without credentials: it loads the stack's
+// config exactly as the Pulumi CLI would, validates it, runs the same
+// composition main.go runs under the mock engine and returns everything the
+// stack would create. cmd/render writes the result to disk; the whole-stack
+// tests and the policy tests call it in-process.
+package offline
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/tradingfirm/kafka-platform/internal/config"
+	"github.com/tradingfirm/kafka-platform/internal/render"
+	"github.com/tradingfirm/kafka-platform/internal/stack"
+)
+
+// Options says which stack to render.
+type Options struct {
+	// Dir holds Pulumi.yaml and the stack files.
+	Dir string
+	// Stack is the stack name (prod, dr).
+	Stack string
+	// StackRefOutputs is the path of the primary stack's rendered
+	// outputs.json, read in place of the StackReference (DR stacks only).
+	StackRefOutputs string
+}
+
+// Rendered is a render and the config it was made from.
+type Rendered struct {
+	*render.Result
+	Config *config.Config
+}
+
+// Render loads, validates and renders one stack. On a config error nothing
+// is rendered and the error lists every problem.
+func Render(o Options) (*Rendered, error) {
+	src, err := render.LoadStackConfig(o.Dir, o.Stack)
+	if err != nil {
+		return nil, err
+	}
+	cfg, err := config.Parse(o.Stack, src)
+	if err != nil {
+		return nil, err
+	}
+	refs := map[string]map[string]any{}
+	if cfg.Stack.Role == config.RoleDR {
+		if o.StackRefOutputs == "" {
+			return nil, fmt.Errorf("stack %s reads %s through a StackReference: render that stack first and pass its outputs.json with -stack-ref",
+				o.Stack, cfg.Stack.ProdStackRef)
+		}
+		b, err := os.ReadFile(o.StackRefOutputs)
+		if err != nil {
+			return nil, fmt.Errorf("read -stack-ref outputs: %w", err)
+		}
+		var outs map[string]any
+		if err := json.Unmarshal(b, &outs); err != nil {
+			return nil, fmt.Errorf("parse %s: %w", o.StackRefOutputs, err)
+		}
+		refs[cfg.Stack.ProdStackRef] = outs
+	}
+	res, err := render.Run(render.Options{Stack: o.Stack, Source: src, Region: cfg.Stack.Region, StackOutputs: refs}, Program)
+	if err != nil {
+		return nil, err
+	}
+	return &Rendered{Result: res, Config: cfg}, nil
+}
+
+// Program is main.go's program in the render's shape: load and validate
+// config from the Pulumi context, build the stack, return its outputs.
+func Program(ctx *pulumi.Context) (map[string]pulumi.Input, error) {
+	cfg, err := config.Load(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return stack.New(ctx, cfg)
+}
