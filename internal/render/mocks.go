@@ -54,6 +54,47 @@ type Mocks struct {
 
 	mu        sync.Mutex
 	resources map[string]*Resource
+	// secrets are the plaintexts of every secret value seen, so tests can
+	// prove none of them reaches the render output.
+	secrets map[string]bool
+}
+
+// SecretValues returns the plaintext of every secret input or fake secret
+// output the mocks saw, sorted.
+func (m *Mocks) SecretValues() []string {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	out := make([]string, 0, len(m.secrets))
+	for s := range m.secrets {
+		out = append(out, s)
+	}
+	sort.Strings(out)
+	return out
+}
+
+func (m *Mocks) noteSecrets(v resource.PropertyValue, inSecret bool) {
+	switch {
+	case v.IsSecret():
+		m.noteSecrets(v.SecretValue().Element, true)
+	case v.IsOutput():
+		o := v.OutputValue()
+		m.noteSecrets(o.Element, inSecret || o.Secret)
+	case v.IsObject():
+		for _, e := range v.ObjectValue() {
+			m.noteSecrets(e, inSecret)
+		}
+	case v.IsArray():
+		for _, e := range v.ArrayValue() {
+			m.noteSecrets(e, inSecret)
+		}
+	case v.IsString() && inSecret && v.StringValue() != "" && v.StringValue() != Redacted:
+		m.mu.Lock()
+		if m.secrets == nil {
+			m.secrets = map[string]bool{}
+		}
+		m.secrets[v.StringValue()] = true
+		m.mu.Unlock()
+	}
 }
 
 // NewMocks returns a Mocks for project/stack in region.
@@ -146,6 +187,8 @@ func (m *Mocks) NewResource(args pulumi.MockResourceArgs) (string, resource.Prop
 	if err != nil {
 		return "", nil, err
 	}
+	m.noteSecrets(resource.NewObjectProperty(args.Inputs), false)
+	m.noteSecrets(resource.NewObjectProperty(state), false)
 	m.mu.Lock()
 	m.resources[rec.URN] = rec
 	m.mu.Unlock()

@@ -30,6 +30,9 @@ type Result struct {
 	Resources []*Resource
 	// Outputs are the stack outputs with secrets replaced by Redacted.
 	Outputs map[string]any
+	// SecretValues are the plaintexts the run handled as secrets; none may
+	// appear in Files() (the render tests check every file).
+	SecretValues []string
 }
 
 // Run executes program under the mock engine with the stack's config.
@@ -82,6 +85,9 @@ func Run(opts Options, program Program) (*Result, error) {
 	for name, o := range outputs {
 		if pulumi.IsSecret(o) {
 			res.Outputs[name] = Redacted
+			if s, ok := values[name].(string); ok && s != "" {
+				res.SecretValues = append(res.SecretValues, s)
+			}
 			continue
 		}
 		// Round-trip through JSON so typed slices and maps become plain values.
@@ -95,6 +101,13 @@ func Run(opts Options, program Program) (*Result, error) {
 		}
 		res.Outputs[name] = v
 	}
+	for k, secret := range opts.Source.Secret {
+		if v := opts.Source.Values[k]; secret && v != "" && v != Redacted {
+			res.SecretValues = append(res.SecretValues, v)
+		}
+	}
+	res.SecretValues = append(res.SecretValues, m.SecretValues()...)
+	sort.Strings(res.SecretValues)
 	return res, nil
 }
 
