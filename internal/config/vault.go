@@ -1,8 +1,107 @@
 package config
 
-// VaultConfig configures the Vault provider and secret paths (issue: DR and secrets).
-type VaultConfig struct{}
+import (
+	"fmt"
+	"net/url"
+	"regexp"
+	"strings"
+)
 
-func (o *VaultConfig) parse(_ *reader) {}
+// VaultAuthMethod is how the Pulumi program itself logs in to Vault.
+type VaultAuthMethod string
 
-func (o *VaultConfig) validate(_ *Config, _ *Problems) {}
+// The auth methods.
+const (
+	// VaultAuthToken uses the standard VAULT_TOKEN environment variable of the
+	// deploying process; the token never enters config or state.
+	VaultAuthToken VaultAuthMethod = "token"
+	// VaultAuthAWS logs in with the deployer's AWS credentials (IAM auth
+	// method) as vaultAwsAuthRole: what CI uses, no long-lived token at all.
+	VaultAuthAWS VaultAuthMethod = "aws"
+)
+
+// VaultTokenEnv is the environment variable the token auth method reads.
+const VaultTokenEnv = "VAULT_TOKEN"
+
+var (
+	keyVaultAddress = define(Key{Name: "vaultAddress", Type: String, Default: "",
+		Description: "URL of the Vault cluster holding the MirrorMaker peer credentials, e.g. https://vault.example.internal:8200. Required on dr stacks and on a primary with peerVpcCidr set (it writes the credentials the DR side reads). Both stacks must use the same Vault."})
+	keyVaultAuthMethod = define(Key{Name: "vaultAuthMethod", Type: String, Default: string(VaultAuthToken),
+		Description: "How the deployer logs in to Vault: `token` (default; the VAULT_TOKEN environment variable, never stored in config or state) or `aws` (Vault's AWS IAM auth method with the deployer's AWS credentials and vaultAwsAuthRole; recommended for CI)."})
+	keyVaultAwsRole = define(Key{Name: "vaultAwsAuthRole", Type: String, Default: "",
+		Description: "Vault role for vaultAuthMethod: aws (the role of the AWS auth method bound to the deploy role's ARN)."})
+	keyVaultAwsMount = define(Key{Name: "vaultAwsAuthMount", Type: String, Default: "aws",
+		Description: "Mount path of Vault's AWS auth method for vaultAuthMethod: aws. Default `aws`, Vault's default path."})
+	keyVaultNamespace = define(Key{Name: "vaultNamespace", Type: String, Default: "",
+		Description: "Vault Enterprise / HCP Vault namespace (e.g. admin/trading). Empty: the root namespace (Vault community edition)."})
+	keyVaultKvMount = define(Key{Name: "vaultKvMount", Type: String, Default: "kafka-platform",
+		Description: "Path of the KV v2 secrets engine for Kafka platform secrets. The primary stack creates it; dr stacks read the primary's value from its outputs, so set it on the primary only."})
+)
+
+// VaultConfig configures the Vault provider and secret paths.
+type VaultConfig struct {
+	// Address is the Vault URL; empty means Vault is not configured.
+	Address string
+	// AuthMethod is token or aws.
+	AuthMethod VaultAuthMethod
+	// AwsRole and AwsMount are used with the aws method.
+	AwsRole  string
+	AwsMount string
+	// Namespace is the Vault Enterprise namespace, empty for root.
+	Namespace string
+	// KvMount is the KV v2 mount path.
+	KvMount string
+}
+
+// Required reports whether this stack needs Vault: a dr stack reads the
+// MirrorMaker credentials from it, a primary with a DR peer writes them.
+func (v VaultConfig) Required(c *Config) bool {
+	return c.Stack.Role == RoleDR || (c.Stack.Role == RolePrimary && c.Network.PeerVpcCidr.IsValid())
+}
+
+var vaultPathRe = regexp.MustCompile(`^[A-Za-z0-9_-]+(/[A-Za-z0-9_-]+)*$`)
+
+func (v *VaultConfig) parse(r *reader) {
+	v.Address = r.str(keyVaultAddress)
+	v.AuthMethod = VaultAuthMethod(r.str(keyVaultAuthMethod))
+	v.AwsRole = r.str(keyVaultAwsRole)
+	v.AwsMount = r.str(keyVaultAwsMount)
+	v.Namespace = r.str(keyVaultNamespace)
+	v.KvMount = r.str(keyVaultKvMount)
+}
+
+func (v *VaultConfig) validate(c *Config, p *Problems) {
+	if v.Address == "" {
+		if v.Required(c) {
+			p.Add(keyVaultAddress.Name, "", fmt.Sprintf("the Vault URL: a %s stack %s", c.Stack.Role, map[bool]string{
+				true: "reads the MirrorMaker peer credentials from Vault", false: "with peerVpcCidr writes the MirrorMaker peer credentials to Vault"}[c.Stack.Role == RoleDR]),
+				fmt.Sprintf("run `pulumi config set %s https://<vault-host>:8200` (and export %s or set %s: aws with %s)",
+					keyVaultAddress.FullName(), VaultTokenEnv, keyVaultAuthMethod.FullName(), keyVaultAwsRole.FullName()))
+		}
+	} else if u, err := url.Parse(v.Address); err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
+		p.Add(keyVaultAddress.Name, v.Address, "an http(s) URL such as https://vault.example.internal:8200", "fix the URL")
+	} else if u.Scheme != "https" {
+		p.Add(keyVaultAddress.Name, v.Address, "an https URL (the peer private keys travel over this connection)", "use https://")
+	}
+	switch v.AuthMethod {
+	case VaultAuthToken:
+		if v.AwsRole != "" {
+			p.Add(keyVaultAwsRole.Name, v.AwsRole, "empty unless vaultAuthMethod is aws", "set vaultAuthMethod: aws or remove vaultAwsAuthRole")
+		}
+	case VaultAuthAWS:
+		if v.AwsRole == "" {
+			p.Add(keyVaultAwsRole.Name, "", "the Vault AWS auth role when vaultAuthMethod is aws", "set vaultAwsAuthRole to the role bound to the deploy role")
+		}
+		if !vaultPathRe.MatchString(v.AwsMount) {
+			p.Add(keyVaultAwsMount.Name, v.AwsMount, "a Vault mount path (letters, digits, -, _ and /)", "use aws")
+		}
+	default:
+		p.Add(keyVaultAuthMethod.Name, string(v.AuthMethod), "token or aws", "set vaultAuthMethod to token (VAULT_TOKEN) or aws")
+	}
+	if v.Namespace != "" && !vaultPathRe.MatchString(v.Namespace) {
+		p.Add(keyVaultNamespace.Name, v.Namespace, "a Vault namespace path such as admin/trading", "fix the namespace")
+	}
+	if !vaultPathRe.MatchString(v.KvMount) || strings.HasPrefix(v.KvMount, "sys") || v.KvMount == "auth" {
+		p.Add(keyVaultKvMount.Name, v.KvMount, "a mount path (letters, digits, -, _ and /), not sys or auth", "use kafka-platform")
+	}
+}
