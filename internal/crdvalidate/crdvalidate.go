@@ -3,6 +3,7 @@ package crdvalidate
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -21,6 +22,7 @@ import (
 	"k8s.io/apiextensions-apiserver/pkg/apiserver/schema/pruning"
 	apiservervalidation "k8s.io/apiextensions-apiserver/pkg/apiserver/validation"
 	"k8s.io/apimachinery/pkg/runtime"
+	utiljson "k8s.io/apimachinery/pkg/util/json"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 	utilyaml "k8s.io/apimachinery/pkg/util/yaml"
 	celconfig "k8s.io/apiserver/pkg/apis/cel"
@@ -225,8 +227,20 @@ func (v *Validator) Validate(obj map[string]any) error {
 		return e
 	}
 
-	// Work on a deep copy: pruning and defaulting mutate.
-	u := runtime.DeepCopyJSON(obj)
+	// Work on a copy decoded the way the API server decodes a request body
+	// (k8s.io/apimachinery/pkg/util/json: whole numbers become int64, which
+	// the CEL rules on integer fields require). Pruning and defaulting
+	// mutate the copy, never the caller's object.
+	raw, err := json.Marshal(obj)
+	if err != nil {
+		e.Problems = append(e.Problems, field.InternalError(nil, err))
+		return e
+	}
+	var u map[string]any
+	if err := utiljson.Unmarshal(raw, &u); err != nil {
+		e.Problems = append(e.Problems, field.InternalError(nil, err))
+		return e
+	}
 
 	md, _ := u["metadata"].(map[string]any)
 	if md == nil {
