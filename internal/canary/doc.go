@@ -1,0 +1,19 @@
+// Package canary is the latency canary behind cmd/canary: one instance per
+// availability zone produces timestamped, sequence-numbered records with
+// acks=all to every partition of the canary topic, consumes the whole topic
+// with client.rack set to its own zone (so follower fetching is exercised),
+// and exports produce-ack and produce-to-consume latency histograms with
+// sub-millisecond buckets, plus counters for errors, timeouts, sequence gaps
+// and duplicates.
+//
+// It exists because Strimzi Canary is archived and its 2-400 ms buckets
+// cannot resolve a 5/8 ms latency SLO.
+//
+// The package owns the record wire format (record.go), the per-partition
+// sequence tracker (tracker.go), the metric names and buckets (metrics.go,
+// a contract with the alert rules in platform/observability), flag/env
+// configuration (config.go) and the produce/consume loops (canary.go). It
+// does not own the Kubernetes Deployments, PodMonitor, alert rules or the
+// canary topic itself: those live in the platform/observability and
+// platform/kafka components.
+package canary
