@@ -1,0 +1,312 @@
+package nodegroups
+
+import (
+	"encoding/base64"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/awslabs/amazon-eks-ami/nodeadm/api/v1alpha1"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/tradingfirm/kafka-platform/internal/config"
+	"github.com/tradingfirm/kafka-platform/internal/render"
+	"github.com/tradingfirm/kafka-platform/internal/topology"
+)
+
+const (
+	ltType = "aws:ec2/launchTemplate:LaunchTemplate"
+	ngType = "aws:eks/nodeGroup:NodeGroup"
+)
+
+var zones = []string{"use1-az1", "use1-az2", "use1-az4"}
+
+// render builds the component under the mocks, with subnets created in the
+// test so that their IDs differ per zone.
+func renderGroups(t *testing.T, mutate func(*Args)) (*render.Mocks, error) {
+	t.Helper()
+	m := render.NewMocks("kafka-platform", "test", "us-east-1")
+	err := pulumi.RunErr(func(ctx *pulumi.Context) error {
+		var subnets pulumi.StringArray
+		for _, z := range zones {
+			s, err := ec2.NewSubnet(ctx, "private-"+z, &ec2.SubnetArgs{VpcId: pulumi.String("vpc-x"), CidrBlock: pulumi.String("10.0.0.0/24"),
+				AvailabilityZoneId: pulumi.String(z)})
+			if err != nil {
+				return err
+			}
+			subnets = append(subnets, s.ID().ToStringOutput())
+		}
+		a := brokerArgs()
+		a.ClusterName = pulumi.String("kafka-test").ToStringOutput()
+		a.KubernetesVersion = "1.34"
+		a.Zones = zones
+		a.SubnetIDs = subnets
+		a.BrokerInstanceType = "i4i.4xlarge"
+		a.BrokersPerZone = 2
+		a.ControllerInstanceType = "m7i.large"
+		a.SystemInstanceType = "m7g.xlarge"
+		a.SystemNodesPerZone = 1
+		a.RootVolumeGiB = 50
+		a.IMDSHopLimit = 1
+		a.Tags = map[string]string{"owner": "kafka-platform"}
+		if mutate != nil {
+			mutate(&a)
+		}
+		_, err := New(ctx, "kafka-test", a)
+		return err
+	}, pulumi.WithMocks("kafka-platform", "test", m))
+	return m, err
+}
+
+func strs(v any) []string {
+	arr, _ := v.([]any)
+	out := make([]string, len(arr))
+	for i, e := range arr {
+		out[i] = fmt.Sprint(e)
+	}
+	return out
+}
+
+func num(v any) int {
+	switch n := v.(type) {
+	case float64:
+		return int(n)
+	case int:
+		return n
+	}
+	return -1
+}
+
+func TestNodeGroupsLayout(t *testing.T) {
+	m, err := renderGroups(t, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	subnetIDs := map[string]string{} // zone -> subnet id as the node groups see it
+	for _, z := range zones {
+		subnetIDs[z] = fakeSubnetID(z)
+	}
+	groups := m.ByType(ngType)
+	if len(groups) != 7 {
+		t.Fatalf("want 7 node groups (system, 3 controllers, 3 brokers), got %d", len(groups))
+	}
+	var prevBroker, prevController string
+	for i, z := range zones {
+		b := m.Find(ngType, "kafka-test-broker-"+z)
+		if b == nil {
+			t.Fatalf("no broker group for %s", z)
+		}
+		it := strs(b.Inputs["instanceTypes"])
+		if len(it) != 1 {
+			t.Fatalf("broker group %s instance types %v", z, it)
+		}
+		if _, ok := config.NVMeInstanceTypes[it[0]]; !ok {
+			t.Errorf("broker group %s uses %s, not an NVMe type", z, it[0])
+		}
+		if got := strs(b.Inputs["subnetIds"]); len(got) != 1 || got[0] != subnetIDs[z] {
+			t.Errorf("broker group %s subnets %v, want only its zone's %s", z, got, subnetIDs[z])
+		}
+		sc := b.Inputs["scalingConfig"].(map[string]any)
+		if num(sc["desiredSize"]) != 2 || num(sc["minSize"]) != 2 || num(sc["maxSize"]) != 2 {
+			t.Errorf("broker group %s scaling %v, want 2/2/2", z, sc)
+		}
+		if b.Inputs["amiType"] != "AL2023_x86_64_STANDARD" {
+			t.Errorf("broker amiType %v", b.Inputs["amiType"])
+		}
+		c := m.Find(ngType, "kafka-test-controller-"+z)
+		if c == nil {
+			t.Fatalf("no controller group for %s", z)
+		}
+		cs := c.Inputs["scalingConfig"].(map[string]any)
+		if num(cs["desiredSize"]) != 1 || num(cs["minSize"]) != 1 || num(cs["maxSize"]) != 1 {
+			t.Errorf("controller group %s scaling %v, want 1/1/1", z, cs)
+		}
+		if got := strs(c.Inputs["subnetIds"]); len(got) != 1 || got[0] != subnetIDs[z] {
+			t.Errorf("controller group %s subnets %v", z, got)
+		}
+		// Zone by zone: each group depends on the previous zone's.
+		if i > 0 {
+			if !contains(b.DependsOn, prevBroker) {
+				t.Errorf("broker group %s does not wait for %s", z, prevBroker)
+			}
+			if !contains(c.DependsOn, prevController) {
+				t.Errorf("controller group %s does not wait for %s", z, prevController)
+			}
+		}
+		prevBroker, prevController = b.URN, c.URN
+		for _, g := range []*render.Resource{b, c} {
+			if g.Inputs["version"] != "1.34" || g.Inputs["clusterName"] != "kafka-test" {
+				t.Errorf("%s version/cluster = %v/%v", g.Name, g.Inputs["version"], g.Inputs["clusterName"])
+			}
+			if _, ok := g.Inputs["remoteAccess"]; ok {
+				t.Errorf("%s has remoteAccess", g.Name)
+			}
+		}
+	}
+	sys := m.Find(ngType, "kafka-test-system")
+	if got := strs(sys.Inputs["subnetIds"]); len(got) != 3 {
+		t.Errorf("system group subnets %v, want all three", got)
+	}
+	if sys.Inputs["amiType"] != "AL2023_ARM_64_STANDARD" {
+		t.Errorf("system group on m7g: amiType %v", sys.Inputs["amiType"])
+	}
+}
+
+// fakeSubnetID is the ID the mocks give the test's subnet of zone (they
+// derive IDs from names), read back from a separate run.
+func fakeSubnetID(zone string) string {
+	m := render.NewMocks("p", "s", "us-east-1")
+	var id string
+	_ = pulumi.RunErr(func(ctx *pulumi.Context) error {
+		s, err := ec2.NewSubnet(ctx, "private-"+zone, &ec2.SubnetArgs{VpcId: pulumi.String("v"), CidrBlock: pulumi.String("10.0.0.0/24")})
+		if err != nil {
+			return err
+		}
+		s.ID().ApplyT(func(v pulumi.ID) string { id = string(v); return id })
+		return nil
+	}, pulumi.WithMocks("p", "s", m))
+	return id
+}
+
+func contains(xs []string, s string) bool {
+	for _, x := range xs {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func TestLaunchTemplates(t *testing.T) {
+	m, err := renderGroups(t, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lts := m.ByType(ltType)
+	if len(lts) != 3 {
+		t.Fatalf("want one launch template per role, got %d", len(lts))
+	}
+	for _, lt := range lts {
+		md := lt.Inputs["metadataOptions"].(map[string]any)
+		if md["httpTokens"] != "required" || num(md["httpPutResponseHopLimit"]) != 1 || md["httpEndpoint"] != "enabled" {
+			t.Errorf("%s metadata options %v: want IMDSv2 required, hop limit 1", lt.Name, md)
+		}
+		for _, k := range []string{"imageId", "keyName", "instanceType", "vpcSecurityGroupIds", "securityGroupNames"} {
+			if v, ok := lt.Inputs[k]; ok && v != nil {
+				t.Errorf("%s sets %s = %v", lt.Name, k, v)
+			}
+		}
+		bdm := lt.Inputs["blockDeviceMappings"].([]any)
+		if len(bdm) != 1 {
+			t.Fatalf("%s block devices %v", lt.Name, bdm)
+		}
+		ebs := bdm[0].(map[string]any)["ebs"].(map[string]any)
+		if ebs["encrypted"] != "true" || ebs["volumeType"] != "gp3" || !strings.HasPrefix(fmt.Sprint(ebs["kmsKeyId"]), "arn:aws:kms:") ||
+			num(ebs["volumeSize"]) != 50 {
+			t.Errorf("%s root volume %v: want encrypted gp3 50 GiB with a KMS key", lt.Name, ebs)
+		}
+		var specs []string
+		for _, ts := range lt.Inputs["tagSpecifications"].([]any) {
+			tsm := ts.(map[string]any)
+			specs = append(specs, fmt.Sprint(tsm["resourceType"]))
+			if tsm["tags"].(map[string]any)["owner"] != "kafka-platform" {
+				t.Errorf("%s tag specification %v lacks the stack tags", lt.Name, tsm)
+			}
+		}
+		if strings.Join(specs, ",") != "instance,volume,network-interface" {
+			t.Errorf("%s tag specifications for %v", lt.Name, specs)
+		}
+	}
+
+	raw, err := base64.StdEncoding.DecodeString(fmt.Sprint(m.Find(ltType, "kafka-test-broker").Inputs["userData"]))
+	if err != nil {
+		t.Fatalf("broker userData is not base64: %v", err)
+	}
+	parts := parseUserData(t, string(raw))
+	nc := decodeNodeConfig(t, parts)
+	if nc.Spec.Instance.LocalStorage.Strategy != v1alpha1.LocalStorageRAID0 {
+		t.Errorf("broker local storage %q", nc.Spec.Instance.LocalStorage.Strategy)
+	}
+	kc := kubeletConfigValues(t, nc)
+	if kc["cpuManagerPolicy"] != "static" || kc["topologyManagerPolicy"] != "single-numa-node" {
+		t.Errorf("broker kubelet config %v", kc)
+	}
+	flags := strings.Join(nc.Spec.Kubelet.Flags, " ")
+	for _, want := range []string{"--register-with-taints=" + topology.DedicatedTaintKey + "=broker:NoSchedule",
+		"--node-labels=" + topology.RoleLabel + "=broker"} {
+		if !strings.Contains(flags, want) {
+			t.Errorf("broker kubelet flags %q lack %q", flags, want)
+		}
+	}
+	// Node groups use the template's latest version.
+	for _, g := range m.ByType(ngType) {
+		lt := g.Inputs["launchTemplate"].(map[string]any)
+		if lt["version"] != "1" || !strings.HasPrefix(fmt.Sprint(lt["id"]), "lt-") {
+			t.Errorf("%s launch template ref %v", g.Name, lt)
+		}
+	}
+}
+
+func TestNodeRoleAndKey(t *testing.T) {
+	for _, cni := range []bool{false, true} {
+		m, err := renderGroups(t, func(a *Args) { a.AttachCNIPolicy = cni })
+		if err != nil {
+			t.Fatal(err)
+		}
+		var attached []string
+		for _, a := range m.ByType("aws:iam/rolePolicyAttachment:RolePolicyAttachment") {
+			attached = append(attached, fmt.Sprint(a.Inputs["policyArn"]))
+		}
+		want := "arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly,arn:aws:iam::aws:policy/AmazonEKSWorkerNodePolicy,arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"
+		if cni {
+			want = "arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly,arn:aws:iam::aws:policy/AmazonEKSWorkerNodePolicy,arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy,arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"
+		}
+		if got := strings.Join(attached, ","); got != want {
+			t.Errorf("cni=%v: node role policies\n %s\nwant\n %s", cni, got, want)
+		}
+		// Every node group waits for the policy attachments.
+		for _, g := range m.ByType(ngType) {
+			n := 0
+			for _, d := range g.DependsOn {
+				if strings.Contains(d, "RolePolicyAttachment") {
+					n++
+				}
+			}
+			if n != len(attached) {
+				t.Errorf("%s depends on %d of %d policy attachments", g.Name, n, len(attached))
+			}
+		}
+	}
+	m, _ := renderGroups(t, nil)
+	keys := m.ByType("aws:kms/key:Key")
+	if len(keys) != 1 || !keys[0].Protect || !keys[0].Retain || keys[0].Inputs["enableKeyRotation"] != true {
+		t.Fatalf("root volume key must be one protected, retained, rotating key: %+v", keys)
+	}
+	pol := fmt.Sprint(keys[0].Inputs["policy"])
+	for _, want := range []string{"AWSServiceRoleForAutoScaling", "kms:CreateGrant", "kms:GrantIsForAWSResource"} {
+		if !strings.Contains(pol, want) {
+			t.Errorf("key policy lacks %s: %s", want, pol)
+		}
+	}
+}
+
+func TestArgsRejected(t *testing.T) {
+	for _, c := range []struct {
+		name   string
+		mutate func(*Args)
+		want   string
+	}{
+		{"no NVMe", func(a *Args) { a.BrokerInstanceType = "m7i.4xlarge" }, `"m7i.4xlarge" has no known local NVMe`},
+		{"two zones", func(a *Args) { a.Zones = zones[:2] }, "2 zones given, want 3"},
+		{"hop limit", func(a *Args) { a.IMDSHopLimit = 3 }, "hop limit 3"},
+		{"no brokers", func(a *Args) { a.BrokersPerZone = 0 }, "brokers per zone is 0"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := renderGroups(t, c.mutate)
+			if err == nil || !strings.Contains(err.Error(), c.want) {
+				t.Fatalf("err = %v, want %q", err, c.want)
+			}
+		})
+	}
+}
