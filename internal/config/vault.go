@@ -35,7 +35,7 @@ var (
 	keyVaultNamespace = define(Key{Name: "vaultNamespace", Type: String, Default: "",
 		Description: "Vault Enterprise / HCP Vault namespace (e.g. admin/trading). Empty: the root namespace (Vault community edition)."})
 	keyVaultKvMount = define(Key{Name: "vaultKvMount", Type: String, Default: "kafka-platform",
-		Description: "Path of the KV v2 secrets engine for Kafka platform secrets. The primary stack creates it; dr stacks read the primary's value from its outputs, so set it on the primary only."})
+		Description: "Path of the KV v2 secrets engine for Kafka platform secrets. The primary stack creates it and writes the MirrorMaker credentials under it; dr stacks read from it, so both stack files must agree (the default does)."})
 )
 
 // VaultConfig configures the Vault provider and secret paths.
