@@ -206,6 +206,22 @@ func classify(name string) (Level, Scope, bool) {
 	return "", "", false
 }
 
+// Only returns a pack holding just the named rules (sharing their compiled
+// queries), e.g. to re-check one rule on many mutated stacks quickly.
+func (p *Pack) Only(names ...string) *Pack {
+	want := map[string]bool{}
+	for _, n := range names {
+		want[n] = true
+	}
+	out := &Pack{Name: p.Name}
+	for _, r := range p.Rules {
+		if want[r.Name] {
+			out.Rules = append(out.Rules, r)
+		}
+	}
+	return out
+}
+
 // Rule returns the rule called name, or nil.
 func (p *Pack) Rule(name string) *Rule {
 	for _, r := range p.Rules {

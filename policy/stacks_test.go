@@ -1,0 +1,153 @@
+package policy
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/tradingfirm/kafka-platform/internal/offline"
+)
+
+// The real stacks are rendered in-process with the same code cmd/render
+// runs (internal/offline), from the repository's Pulumi.yaml and stack
+// files, so `go test ./policy/` alone checks what `make render` writes.
+var (
+	renderOnce sync.Once
+	rendered   map[string]*stackDoc
+	renderErr  error
+)
+
+func realStacks(t *testing.T) map[string]*stackDoc {
+	t.Helper()
+	renderOnce.Do(func() { rendered, renderErr = renderBoth() })
+	if renderErr != nil {
+		t.Fatalf("render the real stacks: %v", renderErr)
+	}
+	return rendered
+}
+
+func renderBoth() (map[string]*stackDoc, error) {
+	out := map[string]*stackDoc{}
+	prod, err := offline.Render(offline.Options{Dir: "..", Stack: "prod"})
+	if err != nil {
+		return nil, fmt.Errorf("prod: %w", err)
+	}
+	dir, err := os.MkdirTemp("", "policy-render")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(dir)
+	outs, err := json.Marshal(prod.Outputs)
+	if err != nil {
+		return nil, err
+	}
+	refPath := filepath.Join(dir, "outputs.json")
+	if err := os.WriteFile(refPath, outs, 0o600); err != nil {
+		return nil, err
+	}
+	dr, err := offline.Render(offline.Options{Dir: "..", Stack: "dr", StackRefOutputs: refPath})
+	if err != nil {
+		return nil, fmt.Errorf("dr: %w", err)
+	}
+	for name, r := range map[string][]map[string]any{"prod": prod.AnalyzerInputs(), "dr": dr.AnalyzerInputs()} {
+		b, err := json.Marshal(r)
+		if err != nil {
+			return nil, err
+		}
+		var rs []map[string]any
+		if err := json.Unmarshal(b, &rs); err != nil {
+			return nil, err
+		}
+		out[name] = &stackDoc{rs: rs}
+	}
+	return out, nil
+}
+
+// TestRealStacksPass: both rendered stacks have zero mandatory violations.
+// Advisory findings are logged.
+func TestRealStacksPass(t *testing.T) {
+	p := mustLoad(t)
+	for _, name := range []string{"prod", "dr"} {
+		s := realStacks(t)[name]
+		rep := evaluate(t, p, s)
+		if mv := rep.Mandatory(); len(mv) > 0 {
+			t.Errorf("stack %s has %d mandatory violations:%s", name, len(mv), describe(mv))
+		}
+		t.Logf("stack %s: %d resources, advisory:%s", name, rep.Resources, describe(rep.Advisory()))
+	}
+}
+
+// TestMutationKillRate applies every mutation to every real stack it fits,
+// re-evaluates the targeted rule and counts a kill only for a new violation
+// carrying the expected message. It fails below 100% and when a mandatory
+// rule is killed by no mutation of a real stack.
+func TestMutationKillRate(t *testing.T) {
+	p := mustLoad(t)
+	stacks := realStacks(t)
+	applied, killed := 0, 0
+	killedRules := map[string][]string{}
+	var lines []string
+	for _, name := range []string{"prod", "dr"} {
+		base := stacks[name]
+		baseline := map[string]bool{}
+		rep, err := p.Evaluate(context.Background(), base.rs)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, v := range rep.Violations {
+			baseline[v.Rule+"|"+v.Message] = true
+		}
+		for _, m := range mutations {
+			s := base.clone()
+			if !m.apply(s) {
+				lines = append(lines, fmt.Sprintf("%-4s n/a    %s", name, m.name))
+				continue
+			}
+			applied++
+			rep, err := p.Only(m.rule).Evaluate(context.Background(), s.rs)
+			if err != nil {
+				t.Fatal(err)
+			}
+			hit := false
+			for _, v := range rep.Violations {
+				if strings.Contains(v.Message, m.want) && !baseline[v.Rule+"|"+v.Message] {
+					hit = true
+					break
+				}
+			}
+			if hit {
+				killed++
+				killedRules[m.rule] = append(killedRules[m.rule], name+": "+m.name)
+				lines = append(lines, fmt.Sprintf("%-4s killed %s (%s)", name, m.name, m.rule))
+			} else {
+				lines = append(lines, fmt.Sprintf("%-4s SURVIVED %s: %s reported%s", name, m.name, m.rule, describe(rep.Violations)))
+				t.Errorf("stack %s: mutation %q survived: %s did not report %q", name, m.name, m.rule, m.want)
+			}
+		}
+	}
+	t.Logf("mutations:\n%s", strings.Join(lines, "\n"))
+	if applied == 0 {
+		t.Fatal("no mutation applied to the real stacks")
+	}
+	rate := float64(killed) / float64(applied) * 100
+	t.Logf("kill rate: %d/%d = %.1f%%", killed, applied, rate)
+	if killed < applied {
+		t.Errorf("kill rate %.1f%% is under 100%%", rate)
+	}
+	var uncovered []string
+	for _, r := range p.Rules {
+		if r.Level == Mandatory && len(killedRules[r.Name]) == 0 {
+			uncovered = append(uncovered, r.Name)
+		}
+	}
+	sort.Strings(uncovered)
+	if len(uncovered) > 0 {
+		t.Errorf("mandatory rules no mutation of a real stack kills: %v", uncovered)
+	}
+}
