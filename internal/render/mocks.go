@@ -284,6 +284,11 @@ func (m *Mocks) fakeState(args pulumi.MockResourceArgs) (string, resource.Proper
 			n = v.StringValue()
 		}
 		state["arn"] = resource.NewStringProperty(fmt.Sprintf("arn:aws:logs:%s:%s:log-group:%s", m.Region, FakeAccountID, n))
+	case "aws:iam/openIdConnectProvider:OpenIdConnectProvider":
+		// IAM names OIDC providers by the issuer's host and path.
+		if v, ok := state["url"]; ok && v.IsString() {
+			state["arn"] = resource.NewStringProperty(fmt.Sprintf("arn:aws:iam::%s:oidc-provider/%s", FakeAccountID, strings.TrimPrefix(v.StringValue(), "https://")))
+		}
 	case "aws:eks/nodeGroup:NodeGroup":
 		set("status", "ACTIVE")
 	case "eks:index:Cluster":
@@ -352,6 +357,7 @@ func (m *Mocks) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) {
 			"endpoint":               fmt.Sprintf("https://%s.fake-eks.%s.invalid", name, m.Region),
 			"identities":             []any{map[string]any{"oidcs": []any{map[string]any{"issuer": FakeOIDCIssuer(m.Region, name)}}}},
 			"certificateAuthorities": []any{map[string]any{"data": "RkFLRQ=="}},
+			"vpcConfig":              map[string]any{"clusterSecurityGroupId": fakeID("sg-", name+"-eks-cluster-sg")},
 		}), nil
 	}
 	return nil, fmt.Errorf("render: no mock for invoke %s; add one to internal/render/mocks.go", args.Token)
