@@ -3,12 +3,87 @@ package stack
 import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/tradingfirm/kafka-platform/infra/eks"
+	"github.com/tradingfirm/kafka-platform/infra/nodegroups"
 	"github.com/tradingfirm/kafka-platform/internal/config"
 )
 
 // Infra is the AWS substrate the platform layers build on.
 type Infra struct {
 	// Network, Cluster, Nodes and Tier are added by the foundation work.
+
+	// Cluster is the EKS control plane, its add-ons and the Kubernetes
+	// provider (Cluster.Provider) of the platform layers.
+	Cluster *eks.Cluster
+	// Nodes are the system, controller and broker node groups.
+	Nodes *nodegroups.NodeGroups
+}
+
+// newCluster builds the EKS cluster and its node groups in the VPC's
+// private subnets (AZ order) and adds their outputs. newInfra calls it right
+// after the VPC.
+func newCluster(ctx *pulumi.Context, cfg *config.Config, infra *Infra, vpcID pulumi.StringInput,
+	privateSubnetIDs pulumi.StringArrayInput, out Outputs) error {
+	name := cfg.Stack.Name
+	cluster, err := eks.New(ctx, name, eks.Args{
+		ClusterName:       name,
+		KubernetesVersion: cfg.Cluster.KubernetesVersion,
+		VpcID:             vpcID,
+		PrivateSubnetIDs:  privateSubnetIDs,
+		PublicAccessCidrs: cfg.Cluster.PublicAccessCidrs,
+		AdminRoleArns:     cfg.Cluster.AdminRoleArns,
+		LogRetentionDays:  cfg.Cluster.ControlPlaneLogRetentionDays,
+		Addons: eks.AddonVersions{
+			VpcCni:    cfg.Cluster.Addons["vpc-cni"],
+			KubeProxy: cfg.Cluster.Addons["kube-proxy"],
+			CoreDNS:   cfg.Cluster.Addons["coredns"],
+			EbsCsi:    cfg.Cluster.Addons["aws-ebs-csi-driver"],
+		},
+		Tags: cfg.Stack.Tags,
+	})
+	if err != nil {
+		return err
+	}
+	nodes, err := nodegroups.New(ctx, name, nodegroups.Args{
+		ClusterName:            cluster.Name,
+		KubernetesVersion:      cfg.Cluster.KubernetesVersion,
+		Zones:                  cfg.Network.AZs,
+		SubnetIDs:              privateSubnetIDs,
+		BrokerInstanceType:     cfg.Nodes.BrokerInstanceType,
+		BrokersPerZone:         cfg.Nodes.BrokersPerAZ,
+		ControllerInstanceType: cfg.Nodes.ControllerInstanceType,
+		SystemInstanceType:     cfg.Nodes.SystemInstanceType,
+		SystemNodesPerZone:     cfg.Nodes.SystemNodesPerAZ,
+		RootVolumeGiB:          cfg.Nodes.RootVolumeGiB,
+		IMDSHopLimit:           cfg.Nodes.IMDSHopLimit,
+		Broker: nodegroups.BrokerTuning{
+			Sysctls:               cfg.Nodes.Sysctls,
+			TransparentHugepages:  cfg.Nodes.TransparentHugepages,
+			NoFile:                cfg.Nodes.NoFile,
+			IRQSteering:           cfg.Nodes.IRQSteering,
+			ReservedSystemCPUs:    cfg.Nodes.ReservedSystemCPUs,
+			TopologyManagerPolicy: cfg.Nodes.TopologyManagerPolicy,
+			TopologyManagerScope:  cfg.Nodes.TopologyManagerScope,
+		},
+		// vpc-cni has its own IRSA role (infra/eks).
+		AttachCNIPolicy: false,
+		DependsOn:       cluster.NodePrerequisites,
+		Tags:            cfg.Stack.Tags,
+	})
+	if err != nil {
+		return err
+	}
+	infra.Cluster, infra.Nodes = cluster, nodes
+	out["clusterName"] = cluster.Name
+	out["clusterEndpoint"] = cluster.Endpoint
+	out["kubeconfig"] = pulumi.ToSecret(cluster.KubeconfigJSON)
+	out["oidcProviderArn"] = cluster.OidcProviderArn
+	out["oidcIssuer"] = cluster.OidcIssuer
+	out["clusterSecurityGroupId"] = cluster.ClusterSecurityGroupID
+	out["secretsKmsKeyArn"] = cluster.SecretsKMSKeyArn
+	out["nodeRoleArn"] = nodes.NodeRoleArn
+	out["brokerNodeGroups"] = nodes.BrokerNodeGroups
+	return nil
 }
 
 // newInfra builds the foundation: VPC, EKS, node groups, tiered-storage
