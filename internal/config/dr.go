@@ -24,9 +24,10 @@ const (
 // Defaults with where they come from.
 const (
 	// DefaultMirroredTopicsPattern matches the durable topics only: the order
-	// journal and the risk feed (and their per-desk children). Market data is
-	// ephemeral, re-derivable from the venues, and deliberately not mirrored.
-	DefaultMirroredTopicsPattern = `orders\.journal(\..+)?|risk\.feed(\..+)?`
+	// journal and the risk positions feed (and per-desk children such as
+	// orders.journal.desk-a). Market data is ephemeral, re-derivable from the
+	// venues, and deliberately not mirrored.
+	DefaultMirroredTopicsPattern = `orders\.journal(\..+)?|risk\.positions(\..+)?`
 	// DefaultMirrorMakerReplicas is one Connect worker per zone: losing a zone
 	// rebalances the tasks onto the other two instead of stopping replication.
 	DefaultMirrorMakerReplicas = 3
@@ -40,7 +41,7 @@ var (
 	keyDRNetworkPath = define(Key{Name: "drNetworkPath", Type: String, Default: string(NetworkPathVpcPeering),
 		Description: "DR stacks: how the DR VPC reaches the primary's cross-region Kafka listener. `vpc-peering` (default: inter-region VPC peering, routes in every private route table both ways; cheapest and lowest latency for exactly two VPCs). `transit-gateway` is reserved and currently rejected."})
 	keyMirroredTopics = define(Key{Name: "mirroredTopicsPattern", Type: String, Default: DefaultMirroredTopicsPattern,
-		Description: "DR stacks: regular expression (Java regex; checked with Go's RE2, so use the common subset: no look-arounds or back-references) of the topics MirrorMaker 2 mirrors from the primary. Default: the durable topics (order journal, risk feed). It must not match any ephemeral topic (market data): those are re-derivable and would only add lag."})
+		Description: "DR stacks: regular expression (Java regex; checked with Go's RE2, so use the common subset: no look-arounds or back-references) of the topics MirrorMaker 2 mirrors from the primary. Default: the durable topics (orders.journal, risk.positions). It must match every durable topic and no ephemeral one (market data): those are re-derivable and would only add lag."})
 	keyMirroredGroups = define(Key{Name: "mirroredGroupsPattern", Type: String, Default: ".*",
 		Description: "DR stacks: regular expression of the consumer groups whose committed offsets MirrorMaker 2 checkpoints and syncs to the DR cluster (sync.group.offsets.enabled), so they resume near their position after failover. Default: all groups."})
 	keyMMReplicas = define(Key{Name: "mirrorMakerReplicas", Type: Integer, Default: DefaultMirrorMakerReplicas,
@@ -83,9 +84,15 @@ func (d *DRConfig) validate(c *Config, p *Problems) {
 	if _, err := MirrorPattern(d.MirroredTopicsPattern); err != nil {
 		p.Add(keyMirroredTopics.Name, d.MirroredTopicsPattern, "a regular expression in the Java/RE2 common subset ("+err.Error()+")",
 			"fix the regex, e.g. "+DefaultMirroredTopicsPattern)
-	} else if bad := EphemeralMatches(d.MirroredTopicsPattern, ephemeralTopics(c)); len(bad) > 0 {
-		p.Add(keyMirroredTopics.Name, d.MirroredTopicsPattern, "a pattern matching no ephemeral topic (it matches "+strings.Join(bad, ", ")+")",
-			"narrow the pattern to the durable topics, e.g. "+DefaultMirroredTopicsPattern)
+	} else {
+		if bad := EphemeralMatches(d.MirroredTopicsPattern, topicsOfClass(c, TopicEphemeral)); len(bad) > 0 {
+			p.Add(keyMirroredTopics.Name, d.MirroredTopicsPattern, "a pattern matching no ephemeral topic (it matches "+strings.Join(bad, ", ")+")",
+				"narrow the pattern to the durable topics, e.g. "+DefaultMirroredTopicsPattern)
+		}
+		if missed := Unmatched(d.MirroredTopicsPattern, topicsOfClass(c, TopicDurable)); len(missed) > 0 {
+			p.Add(keyMirroredTopics.Name, d.MirroredTopicsPattern, "a pattern matching every durable topic (it misses "+strings.Join(missed, ", ")+")",
+				"widen the pattern, e.g. "+DefaultMirroredTopicsPattern)
+		}
 	}
 	if _, err := MirrorPattern(d.MirroredGroupsPattern); err != nil {
 		p.Add(keyMirroredGroups.Name, d.MirroredGroupsPattern, "a regular expression in the Java/RE2 common subset ("+err.Error()+")",
@@ -127,8 +134,29 @@ func EphemeralMatches(pattern string, topics []string) []string {
 	return out
 }
 
-// ephemeralTopics lists the configured topics a mirror pattern must never
-// match.
-func ephemeralTopics(c *Config) []string {
-	return nil
+// Unmatched returns the topics the pattern does not match, sorted.
+func Unmatched(pattern string, topics []string) []string {
+	re, err := MirrorPattern(pattern)
+	if err != nil {
+		return nil
+	}
+	var out []string
+	for _, t := range topics {
+		if !re.MatchString(t) {
+			out = append(out, t)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// topicsOfClass lists the configured topics of one class.
+func topicsOfClass(c *Config, class TopicClass) []string {
+	var out []string
+	for _, n := range c.Kafka.TopicNames() {
+		if c.Kafka.Topics[n].Class == class {
+			out = append(out, n)
+		}
+	}
+	return out
 }

@@ -101,7 +101,7 @@ func (v *VaultConfig) validate(c *Config, p *Problems) {
 	if v.Namespace != "" && !vaultPathRe.MatchString(v.Namespace) {
 		p.Add(keyVaultNamespace.Name, v.Namespace, "a Vault namespace path such as admin/trading", "fix the namespace")
 	}
-	if !vaultPathRe.MatchString(v.KvMount) || strings.HasPrefix(v.KvMount, "sys") || v.KvMount == "auth" {
+	if !vaultPathRe.MatchString(v.KvMount) || v.KvMount == "sys" || strings.HasPrefix(v.KvMount, "sys/") || v.KvMount == "auth" || strings.HasPrefix(v.KvMount, "auth/") {
 		p.Add(keyVaultKvMount.Name, v.KvMount, "a mount path (letters, digits, -, _ and /), not sys or auth", "use kafka-platform")
 	}
 }

@@ -101,8 +101,9 @@ func TestReplicationChoices(t *testing.T) {
 // TestTopicsPattern: the default pattern, applied as MM2 does (whole name),
 // mirrors every durable topic and none of the ephemeral ones.
 func TestTopicsPattern(t *testing.T) {
-	durable := []string{"orders.journal", "risk.feed", "orders.journal.desk-a", "risk.feed.eod"}
-	ephemeral := []string{"marketdata.ticks", "marketdata.book", "orders.journal-scratch", "x.orders.journal", "risk.feedback"}
+	// The default topics of internal/config (kafkaTopics) plus near misses.
+	durable := []string{"orders.journal", "risk.positions", "orders.journal.desk-a", "risk.positions.eod"}
+	ephemeral := []string{"marketdata.quotes", "canary", "orders.journal-scratch", "x.orders.journal", "risk.positionsx"}
 	re, err := config.MirrorPattern(config.DefaultMirroredTopicsPattern)
 	if err != nil {
 		t.Fatal(err)
@@ -123,11 +124,11 @@ func TestTopicsPattern(t *testing.T) {
 // TestSourceACLsExact: exactly Read/Describe/DescribeConfigs on each
 // mirrored topic, Describe on groups and the cluster, nothing else.
 func TestSourceACLsExact(t *testing.T) {
-	got := SourceACLs([]string{"risk.feed", "orders.journal", "orders.journal"})
+	got := SourceACLs([]string{"risk.positions", "orders.journal", "orders.journal"})
 	lit := strimziv1.PatternLiteral
 	want := []strimziv1.AclRule{
 		{Resource: strimziv1.AclRuleResource{Type: strimziv1.AclTopic, Name: "orders.journal", PatternType: lit}, Operations: []strimziv1.AclOperation{"Read", "Describe", "DescribeConfigs"}},
-		{Resource: strimziv1.AclRuleResource{Type: strimziv1.AclTopic, Name: "risk.feed", PatternType: lit}, Operations: []strimziv1.AclOperation{"Read", "Describe", "DescribeConfigs"}},
+		{Resource: strimziv1.AclRuleResource{Type: strimziv1.AclTopic, Name: "risk.positions", PatternType: lit}, Operations: []strimziv1.AclOperation{"Read", "Describe", "DescribeConfigs"}},
 		{Resource: strimziv1.AclRuleResource{Type: strimziv1.AclGroup, Name: "*", PatternType: lit}, Operations: []strimziv1.AclOperation{"Describe"}},
 		{Resource: strimziv1.AclRuleResource{Type: strimziv1.AclCluster}, Operations: []strimziv1.AclOperation{"Describe"}},
 	}
@@ -158,7 +159,7 @@ func TestComponent(t *testing.T) {
 		}
 		_, err = New(ctx, "dr-mirror", Args{
 			Provider: prov, Spec: testSpec(), TargetCluster: "trading",
-			MirroredTopics: []string{"orders.journal", "risk.feed"}, SourceBootstrap: pulumi.String("boot.prod.invalid:9096"),
+			MirroredTopics: []string{"orders.journal", "risk.positions"}, SourceBootstrap: pulumi.String("boot.prod.invalid:9096"),
 		})
 		return err
 	}, pulumi.WithMocks("kafka-platform", "dr", m))
