@@ -291,6 +291,15 @@ func (m *Mocks) fakeState(args pulumi.MockResourceArgs) (string, resource.Proper
 		}
 	case "aws:eks/nodeGroup:NodeGroup":
 		set("status", "ACTIVE")
+	case "kubernetes:core/v1:Service":
+		// LoadBalancer Services: the AWS Load Balancer Controller's NLB name.
+		if spec, ok := state["spec"]; ok && spec.IsObject() {
+			if t := spec.ObjectValue()["type"]; t.IsString() && t.StringValue() == "LoadBalancer" {
+				set("status", map[string]any{"loadBalancer": map[string]any{"ingress": []any{
+					map[string]any{"hostname": fmt.Sprintf("%s.elb.%s.invalid", fakeID("nlb-", name), m.Region)},
+				}}})
+			}
+		}
 	case "eks:index:Cluster":
 		clusterName := name
 		if v, ok := state["name"]; ok && v.IsString() {
