@@ -23,7 +23,7 @@ func testSpec() Spec {
 		TargetBootstrap: "trading-kafka-bootstrap.kafka.svc:9093", TargetCASecret: "trading-cluster-ca-cert",
 		TargetUserSecret: "mirrormaker", SourceBootstrap: "kafka-xregion.prod.invalid:9096",
 		SourceCredentialsSecret: "mirrormaker-source-credentials",
-		TopicsPattern: config.DefaultMirroredTopicsPattern, GroupsPattern: ".*", ReplicationFactor: 3,
+		TopicsPattern:           config.DefaultMirroredTopicsPattern, GroupsPattern: ".*", ReplicationFactor: 3,
 	}
 }
 
