@@ -64,7 +64,30 @@ type partition struct {
 
 	mu      sync.Mutex
 	latency map[int32]latencyObservers // by leader
+
+	inflightMu sync.Mutex
+	inflight   []*inflight // in send order
 }
+
+// inflight is one record awaiting its acknowledgement.
+//
+// The canary enforces ProduceTimeout itself instead of relying on kgo's
+// RecordDeliveryTimeout alone: with the idempotent producer kgo only fails
+// a record when that cannot break sequence numbers, i.e. never while a
+// request carrying it may have reached a broker (see the RecordDeliveryTimeout
+// docs in pkg/kgo/config.go). Against a dead cluster records would then wait
+// silently, with no timeout counted, until the cluster came back.
+type inflight struct {
+	seq   uint64
+	sent  time.Time
+	state atomic.Uint32 // inflightPending, inflightDone or inflightTimedOut
+}
+
+const (
+	inflightPending uint32 = iota
+	inflightDone
+	inflightTimedOut
+)
 
 // New builds a canary for cfg. It does not connect: Run does.
 func New(cfg Config, log *slog.Logger) *Canary {
@@ -127,6 +150,11 @@ func (c *Canary) Run(ctx context.Context) error {
 		// Re-read metadata at least as often as the leader labels are
 		// refreshed, so produce routing follows leadership moves.
 		kgo.MetadataMaxAge(c.cfg.MetadataRefresh),
+		// kgo's 5 s default minimum would keep a produce to a moved leader
+		// failing for up to 5 s after a NOT_LEADER error; 1 s follows
+		// leadership moves (rolling restarts) faster at one metadata
+		// request per second at worst.
+		kgo.MetadataMinAge(min(time.Second, c.cfg.MetadataRefresh)),
 	}
 	if tlsCfg != nil {
 		common = append(common, kgo.DialTLSConfig(tlsCfg))
@@ -149,6 +177,12 @@ func (c *Canary) Run(ctx context.Context) error {
 	leaders, err := c.discover(ctx)
 	if err != nil {
 		return err
+	}
+	// Initialise the idempotent producer ID now, so the first round's ack
+	// latency measures the cluster, not client start-up. A failure here is
+	// not fatal: produce retries it and the outage shows in the metrics.
+	if _, _, err := c.prod.ProducerID(ctx); err != nil {
+		c.log.Warn("initialising producer id", "err", err)
 	}
 	c.parts = make([]*partition, len(leaders))
 	for i, l := range leaders {
@@ -342,6 +376,10 @@ func (c *Canary) produceRound() {
 		rec := Record{RunID: c.runID, Seq: seq, Partition: p.id, Leader: leader, Origin: c.zone}
 		sent := time.Now()
 		rec.SentNanos = int64(sent.Sub(c.start))
+		f := &inflight{seq: seq, sent: sent}
+		p.inflightMu.Lock()
+		p.inflight = append(p.inflight, f)
+		p.inflightMu.Unlock()
 		kr := &kgo.Record{
 			Topic:     c.cfg.Topic,
 			Partition: p.id,
@@ -351,13 +389,16 @@ func (c *Canary) produceRound() {
 		// delivery is bounded by RecordDeliveryTimeout, and records still
 		// in flight at shutdown get to settle in Run's flush.
 		c.prod.TryProduce(context.Background(), kr, func(_ *kgo.Record, err error) {
-			c.produced(p, seq, obs, time.Since(sent), err)
+			c.produced(p, f, obs, time.Since(sent), err)
 		})
 	}
 }
 
-// produced handles one produce outcome.
-func (c *Canary) produced(p *partition, seq uint64, obs latencyObservers, took time.Duration, err error) {
+// produced handles one produce outcome. A record acknowledged after the
+// canary counted its timeout still has its (true, long) latency observed:
+// it lands in the +Inf bucket and is counted as produced.
+func (c *Canary) produced(p *partition, f *inflight, obs latencyObservers, took time.Duration, err error) {
+	first := f.state.CompareAndSwap(inflightPending, inflightDone)
 	if err == nil {
 		obs.ack.Observe(took.Seconds())
 		p.metrics.produced.Inc()
@@ -368,13 +409,16 @@ func (c *Canary) produced(p *partition, seq uint64, obs latencyObservers, took t
 		return
 	}
 	p.lastProduceOK.Store(false)
-	c.tracker.Failed(p.id, seq)
-	if isTimeout(err) {
+	c.tracker.Failed(p.id, f.seq)
+	switch {
+	case !first:
+		// Already counted as a timeout by expireInflight.
+	case isTimeout(err):
 		p.metrics.timeouts.Inc()
-	} else {
+	default:
 		c.metrics.produceError(p.id, errorReason(err))
 	}
-	c.log.Debug("canary produce failed", "partition", p.id, "seq", seq, "took", took, "err", err)
+	c.log.Debug("canary produce failed", "partition", p.id, "seq", f.seq, "took", took, "err", err)
 }
 
 func isTimeout(err error) bool {
@@ -507,6 +551,7 @@ func (c *Canary) statusLoop(ctx context.Context) {
 			return
 		case <-tick.C:
 		}
+		c.expireInflight(time.Now())
 		now := c.now()
 		gaps = c.tracker.Expire(now, gaps)
 		for i, n := range gaps {
@@ -516,6 +561,29 @@ func (c *Canary) statusLoop(ctx context.Context) {
 			}
 		}
 		c.metrics.setUp(c.healthy(now))
+	}
+}
+
+// expireInflight counts a timeout for every record still unacknowledged
+// ProduceTimeout after it was sent, and drops settled records.
+func (c *Canary) expireInflight(now time.Time) {
+	for _, p := range c.parts {
+		p.inflightMu.Lock()
+		n := 0
+		for _, f := range p.inflight {
+			if f.state.Load() == inflightPending {
+				if now.Sub(f.sent) < c.cfg.ProduceTimeout {
+					break // the rest were sent later
+				}
+				if f.state.CompareAndSwap(inflightPending, inflightTimedOut) {
+					p.metrics.timeouts.Inc()
+					p.lastProduceOK.Store(false)
+				}
+			}
+			n++
+		}
+		p.inflight = append(p.inflight[:0], p.inflight[n:]...)
+		p.inflightMu.Unlock()
 	}
 }
 

@@ -161,7 +161,8 @@ func (c Config) validate() []error {
 		}
 	}
 	positive(FlagInterval, c.Interval, time.Millisecond)
-	positive(FlagProduceTimeout, c.ProduceTimeout, 10*time.Millisecond)
+	// kgo rejects a record delivery timeout under 1 s.
+	positive(FlagProduceTimeout, c.ProduceTimeout, time.Second)
 	positive(FlagMetadataRefresh, c.MetadataRefresh, time.Second)
 	if c.StaleAfter <= c.Interval {
 		bad(FlagStaleAfter, c.StaleAfter, fmt.Sprintf("must be longer than -%s (%s), or kafka_canary_up flaps between rounds", FlagInterval, c.Interval))

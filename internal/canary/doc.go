@@ -16,4 +16,10 @@
 // does not own the Kubernetes Deployments, PodMonitor, alert rules or the
 // canary topic itself: those live in the platform/observability and
 // platform/kafka components.
+//
+// Limitations: the partition count is read once at start (a canary logs a
+// warning and keeps producing to the old partitions if partitions are
+// added; restart it). If the canary topic is deleted and recreated (new
+// topic ID), kgo refuses to adopt the new ID and the canary reports the
+// topic as down (kafka_canary_up 0, timeouts) until it is restarted.
 package canary
