@@ -117,6 +117,9 @@ type ListenerConfiguration struct {
 	Class string `json:"class,omitempty"`
 	// UseServiceDNSDomain advertises the full cluster DNS name.
 	UseServiceDNSDomain *bool `json:"useServiceDnsDomain,omitempty"`
+	// CreateBootstrapService false leaves the bootstrap Service to the
+	// caller (loadbalancer listeners).
+	CreateBootstrapService *bool `json:"createBootstrapService,omitempty"`
 	// MaxConnections per broker on this listener.
 	MaxConnections *int32 `json:"maxConnections,omitempty"`
 }
