@@ -5,12 +5,17 @@ import (
 
 	"github.com/tradingfirm/kafka-platform/infra/eks"
 	"github.com/tradingfirm/kafka-platform/infra/nodegroups"
+	"github.com/tradingfirm/kafka-platform/infra/s3tier"
+	"github.com/tradingfirm/kafka-platform/infra/vpc"
 	"github.com/tradingfirm/kafka-platform/internal/config"
 )
 
 // Infra is the AWS substrate the platform layers build on.
 type Infra struct {
-	// Network, Cluster, Nodes and Tier are added by the foundation work.
+	// Network is the VPC: subnets, per-zone NAT and route tables, endpoints.
+	Network *vpc.Vpc
+	// Tier is the tiered-storage bucket, its key and the broker IRSA role.
+	Tier *s3tier.Bucket
 
 	// Cluster is the EKS control plane, its add-ons and the Kubernetes
 	// provider (Cluster.Provider) of the platform layers.
@@ -93,5 +98,56 @@ func newInfra(ctx *pulumi.Context, cfg *config.Config, out Outputs) (*Infra, err
 	out["role"] = pulumi.String(string(cfg.Stack.Role))
 	out["availabilityZones"] = pulumi.ToStringArray(cfg.Network.AZs)
 	out["vpcCidr"] = pulumi.String(cfg.Network.VpcCidr.String())
-	return &Infra{}, nil
+	infra := &Infra{}
+
+	network, err := vpc.New(ctx, cfg.Stack.Name, vpc.Args{
+		Name:                 cfg.Stack.Name,
+		Cidr:                 cfg.Network.VpcCidr,
+		AZs:                  cfg.Network.AZs,
+		ZoneIDs:              cfg.Network.ZoneIDs,
+		PrivateSubnets:       cfg.Network.PrivateSubnets,
+		PublicSubnets:        cfg.Network.PublicSubnets,
+		FlowLogRetentionDays: cfg.Network.FlowLogRetentionDays,
+		Tags:                 cfg.Stack.Tags,
+	})
+	if err != nil {
+		return nil, err
+	}
+	infra.Network = network
+	out["vpcId"] = network.VpcID
+	out["privateSubnetIds"] = network.PrivateSubnetIDs
+	out["publicSubnetIds"] = network.PublicSubnetIDs
+	out["privateRouteTableIds"] = network.PrivateRouteTableIDs
+
+	if err := newCluster(ctx, cfg, infra, network.VpcID, network.PrivateSubnetIDs, out); err != nil {
+		return nil, err
+	}
+
+	var lock *s3tier.ObjectLock
+	if cfg.Tier.ObjectLock {
+		lock = &s3tier.ObjectLock{Mode: s3tier.ObjectLockMode(cfg.Tier.ObjectLockMode), Days: cfg.Tier.ObjectLockDays}
+	}
+	tier, err := s3tier.New(ctx, cfg.Stack.Name+"-tier", s3tier.Args{
+		Name:                            cfg.Stack.Name,
+		Prefix:                          cfg.Tier.Prefix,
+		ObjectLock:                      lock,
+		NoncurrentVersionExpirationDays: cfg.Tier.NoncurrentDays,
+		AbortIncompleteMultipartDays:    cfg.Tier.AbortMultipartDays,
+		AccessLogRetentionDays:          cfg.Tier.AccessLogDays,
+		ServiceAccountNamespace:         cfg.Kafka.Namespace,
+		ServiceAccountName:              cfg.Kafka.BrokerServiceAccount(),
+		OidcProviderArn:                 infra.Cluster.OidcProviderArn,
+		OidcIssuer:                      infra.Cluster.OidcIssuer,
+		Tags:                            cfg.Stack.Tags,
+	})
+	if err != nil {
+		return nil, err
+	}
+	infra.Tier = tier
+	out["tieredStorageBucket"] = tier.BucketName
+	out["tieredStorageBucketArn"] = tier.BucketArn
+	out["tieredStorageKmsKeyArn"] = tier.KmsKeyArn
+	out["accessLogBucket"] = tier.LogBucketName
+	out["brokerRoleArn"] = tier.BrokerRoleArn
+	return infra, nil
 }
