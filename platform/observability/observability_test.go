@@ -1,0 +1,321 @@
+package observability
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/tradingfirm/kafka-platform/internal/render"
+	"github.com/tradingfirm/kafka-platform/internal/topology"
+)
+
+const (
+	fakeServiceNowURL = "https://tradingfirm.service-now.invalid/api/sn_em_connector/em/inbound_event?token=SEKRIT-SN"
+	fakePagerURL      = "https://events.pager.invalid/integration/SEKRIT-PAGER/enqueue"
+	fakeOIDCSecret    = "SEKRIT-OIDC-CLIENT"
+)
+
+func testArgs() Args {
+	r := testRuleArgs()
+	return Args{
+		Namespace:    "monitoring",
+		ChartVersion: "79.5.0",
+		Values: ValuesArgs{Retention: "15d", StorageGiB: 100, StorageClass: "gp3", Hostname: "grafana.kafka.example.com",
+			Routing: RoutingArgs{EmailTo: "kafka-team@example.com", SMTPSmarthost: "smtp.example.com:587", EmailFrom: "am@example.com"},
+			OIDC: GrafanaOIDC{ClientID: "grafana", AuthURL: "https://sso.example.com/authorize", TokenURL: "https://sso.example.com/token",
+				APIURL: "https://sso.example.com/userinfo", Scopes: "openid email profile groups", AdminGroup: "kafka-admins"}},
+		Rules:          r,
+		Canary:         CanaryArgs{Image: "000000000000.dkr.ecr.us-east-1.amazonaws.com/kafka-canary@sha256:" + strings.Repeat("ab", 32), Zones: []string{"use1-az1", "use1-az2", "use1-az4"}, ZoneIDs: true, KafkaNamespace: "kafka", ClusterName: "trading", Topic: "canary", User: "canary"},
+		ScrapeInterval: "15s",
+	}
+}
+
+func run(t *testing.T, args Args) *render.Mocks {
+	t.Helper()
+	m := render.NewMocks("kafka-platform", "test", "us-east-1")
+	err := pulumi.RunErr(func(ctx *pulumi.Context) error {
+		p, err := kubernetes.NewProvider(ctx, "k8s", &kubernetes.ProviderArgs{Kubeconfig: pulumi.String(render.FakeKubeconfig("c", "us-east-1"))})
+		if err != nil {
+			return err
+		}
+		_, err = New(ctx, "obs", args, pulumi.Provider(p))
+		return err
+	}, pulumi.WithMocks("kafka-platform", "test", m))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+// get walks a plain value by keys.
+func get(v any, path ...string) any {
+	for _, k := range path {
+		m, ok := v.(map[string]any)
+		if !ok {
+			return nil
+		}
+		v = m[k]
+	}
+	return v
+}
+
+func TestComponentWiresEveryChildToTheComponentAndProvider(t *testing.T) {
+	m := run(t, testArgs())
+	comp := m.Find("kafka-platform:platform:Observability", "obs")
+	if comp == nil {
+		t.Fatal("no Observability component")
+	}
+	n := 0
+	for _, r := range m.Resources() {
+		if r == comp || r.Type == "pulumi:providers:kubernetes" || r.Type == "pulumi:pulumi:Stack" {
+			continue
+		}
+		n++
+		if r.Parent != comp.URN {
+			t.Errorf("%s %s: parent %q, want the component", r.Type, r.Name, r.Parent)
+		}
+		if !strings.Contains(r.Provider, "pulumi:providers:kubernetes::k8s") {
+			t.Errorf("%s %s: provider %q, want the k8s provider", r.Type, r.Name, r.Provider)
+		}
+	}
+	if n < 10 {
+		t.Errorf("only %d children", n)
+	}
+}
+
+func TestHelmReleaseValues(t *testing.T) {
+	m := run(t, testArgs())
+	rel := m.Find("kubernetes:helm.sh/v3:Release", "obs-kube-prometheus-stack")
+	if rel == nil {
+		t.Fatal("no kube-prometheus-stack release")
+	}
+	if rel.Inputs["chart"] != "kube-prometheus-stack" || rel.Inputs["version"] != "79.5.0" || get(rel.Inputs, "repositoryOpts", "repo") != ChartRepo {
+		t.Errorf("chart pin: %v %v %v", rel.Inputs["chart"], rel.Inputs["version"], rel.Inputs["repositoryOpts"])
+	}
+	v := rel.Inputs["values"]
+	checks := map[string]struct {
+		got, want any
+	}{
+		"retention":                {get(v, "prometheus", "prometheusSpec", "retention"), "15d"},
+		"retentionSize":            {get(v, "prometheus", "prometheusSpec", "retentionSize"), "90GiB"},
+		"storage":                  {get(v, "prometheus", "prometheusSpec", "storageSpec", "volumeClaimTemplate", "spec", "resources", "requests", "storage"), "100Gi"},
+		"storageClass":             {get(v, "prometheus", "prometheusSpec", "storageSpec", "volumeClaimTemplate", "spec", "storageClassName"), "gp3"},
+		"podMonitorSelector":       {get(v, "prometheus", "prometheusSpec", "podMonitorSelectorNilUsesHelmValues"), false},
+		"ruleSelector":             {get(v, "prometheus", "prometheusSpec", "ruleSelectorNilUsesHelmValues"), false},
+		"login form off":           {get(v, "grafana", "grafana.ini", "auth", "disable_login_form"), true},
+		"basic auth off":           {get(v, "grafana", "grafana.ini", "auth.basic", "enabled"), false},
+		"oidc on":                  {get(v, "grafana", "grafana.ini", "auth.generic_oauth", "enabled"), true},
+		"oidc client":              {get(v, "grafana", "grafana.ini", "auth.generic_oauth", "client_id"), "grafana"},
+		"oidc secret env":          {get(v, "grafana", "envFromSecret"), GrafanaOIDCSecretName},
+		"am secrets":               {get(v, "alertmanager", "alertmanagerSpec", "secrets"), []any{AlertmanagerSecretName}},
+		"node-exporter everywhere": {get(v, "prometheus-node-exporter", "tolerations"), []any{map[string]any{"operator": "Exists"}}},
+		"ksm on system nodes":      {get(v, "kube-state-metrics", "nodeSelector", topology.RoleLabel), topology.RoleSystem},
+	}
+	for name, c := range checks {
+		gb, _ := json.Marshal(c.got)
+		wb, _ := json.Marshal(c.want)
+		if string(gb) != string(wb) {
+			t.Errorf("%s: got %s, want %s", name, gb, wb)
+		}
+	}
+	if get(v, "grafana", "adminPassword") != nil {
+		t.Error("grafana.adminPassword is set: the admin password must not come from the stack")
+	}
+	dash, _ := get(v, "grafana", "dashboards", "strimzi").(map[string]any)
+	if len(dash) != len(strimziDashboards) {
+		t.Fatalf("strimzi dashboards: %v", dash)
+	}
+	for name, d := range dash {
+		u, _ := get(d, "url").(string)
+		if !strings.HasPrefix(u, "https://raw.githubusercontent.com/strimzi/strimzi-kafka-operator/1.2.0/packaging/examples/metrics/") {
+			t.Errorf("dashboard %s: url %q is not pinned to the 1.2.0 tag", name, u)
+		}
+	}
+}
+
+func TestSecretsNeverInPlaintext(t *testing.T) {
+	a := testArgs()
+	a.ServiceNowWebhookURL = pulumi.ToSecret(pulumi.String(fakeServiceNowURL)).(pulumi.StringOutput)
+	a.PagerWebhookURL = pulumi.ToSecret(pulumi.String(fakePagerURL)).(pulumi.StringOutput)
+	a.OIDCClientSecret = pulumi.ToSecret(pulumi.String(fakeOIDCSecret)).(pulumi.StringOutput)
+	m := run(t, a)
+	all, _ := json.Marshal(m.Resources())
+	for _, s := range []string{"SEKRIT"} {
+		if strings.Contains(string(all), s) {
+			t.Fatalf("a secret value appears in plaintext in the resources")
+		}
+	}
+	wh := m.Find("kubernetes:core/v1:Secret", "obs-alertmanager-webhooks")
+	if wh == nil || !contains(wh.SecretInputs, "stringData") {
+		t.Fatalf("webhook Secret missing or its stringData not secret: %+v", wh)
+	}
+	if m.Find("kubernetes:core/v1:Secret", "obs-grafana-oidc") == nil {
+		t.Error("no Grafana OIDC client Secret although the client secret is set")
+	}
+	// With both webhooks set, the release routes SLO breaches to ServiceNow.
+	rel := m.Find("kubernetes:helm.sh/v3:Release", "obs-kube-prometheus-stack")
+	routes, _ := get(rel.Inputs["values"], "alertmanager", "config", "route", "routes").([]any)
+	if len(routes) == 0 || get(routes[0], "receiver") != ReceiverServiceNow {
+		t.Errorf("first route %v, want the ServiceNow SLO route", routes)
+	}
+}
+
+func contains(xs []string, x string) bool {
+	for _, v := range xs {
+		if v == x {
+			return true
+		}
+	}
+	return false
+}
+
+func TestEveryComponentIsScraped(t *testing.T) {
+	m := run(t, testArgs())
+	jobs := map[string]map[string]any{}
+	for _, r := range m.ByType("kubernetes:monitoring.coreos.com/v1:PodMonitor") {
+		eps, _ := get(r.Inputs, "spec", "podMetricsEndpoints").([]any)
+		for _, ep := range eps {
+			rls, _ := get(ep, "relabelings").([]any)
+			for _, rl := range rls {
+				if get(rl, "targetLabel") == "job" {
+					jobs[get(rl, "replacement").(string)] = r.Inputs
+				}
+			}
+		}
+	}
+	for _, st := range ScrapeTargets {
+		pm, ok := jobs[st.Job]
+		if !ok {
+			t.Errorf("%s is not scraped (no PodMonitor sets job=%s)", st.Component, st.Job)
+			continue
+		}
+		if sel := get(pm, "spec", "selector", "matchLabels"); sel == nil {
+			t.Errorf("%s: PodMonitor has no selector", st.Component)
+		}
+	}
+	// The rules select on these labels; the PodMonitors must produce them.
+	brokers := m.Find("kubernetes:monitoring.coreos.com/v1:PodMonitor", "obs-podmonitor-trading-brokers")
+	b, _ := json.Marshal(brokers.Inputs)
+	for _, want := range []string{`"strimzi.io/broker-role":"true"`, `"strimzi.io/cluster":"trading"`, `"port":"tcp-prometheus"`, `__meta_kubernetes_pod_label_(strimzi_io_.+)`, `"targetLabel":"kubernetes_pod_name"`, `"targetLabel":"namespace"`, `"interval":"15s"`} {
+		if !strings.Contains(string(b), want) {
+			t.Errorf("broker PodMonitor lacks %s: %s", want, b)
+		}
+	}
+}
+
+func TestPrometheusRuleCarriesEverySLO(t *testing.T) {
+	m := run(t, testArgs())
+	r := m.Find("kubernetes:monitoring.coreos.com/v1:PrometheusRule", "obs-rules")
+	if r == nil {
+		t.Fatal("no PrometheusRule")
+	}
+	b, _ := json.Marshal(r.Inputs["spec"])
+	var f RuleFile
+	if err := json.Unmarshal(b, &f); err != nil {
+		t.Fatal(err)
+	}
+	got := strings.Join(AlertNames(f), ",")
+	for _, s := range SLOs {
+		for _, a := range s.Alerts {
+			if !strings.Contains(got, a) {
+				t.Errorf("SLO %s: alert %s not in the applied PrometheusRule", s.ID, a)
+			}
+		}
+	}
+}
+
+func TestCanaryDeploymentPerZone(t *testing.T) {
+	a := testArgs()
+	m := run(t, a)
+	deps := m.ByType("kubernetes:apps/v1:Deployment")
+	if len(deps) != len(a.Canary.Zones) {
+		t.Fatalf("%d canary Deployments, want one per zone (%d)", len(deps), len(a.Canary.Zones))
+	}
+	for _, zone := range a.Canary.Zones {
+		d := m.Find("kubernetes:apps/v1:Deployment", "obs-canary-"+zone)
+		if d == nil {
+			t.Errorf("no canary for %s", zone)
+			continue
+		}
+		spec := get(d.Inputs, "spec", "template", "spec")
+		terms, _ := get(spec, "affinity", "nodeAffinity", "requiredDuringSchedulingIgnoredDuringExecution", "nodeSelectorTerms").([]any)
+		if len(terms) != 1 {
+			t.Fatalf("%s: node affinity %v", zone, terms)
+		}
+		exprs, _ := get(terms[0], "matchExpressions").([]any)
+		pinned := map[string]any{}
+		for _, e := range exprs {
+			pinned[get(e, "key").(string)] = get(e, "values")
+		}
+		if vs, _ := pinned[ZoneIDLabel].([]any); len(vs) != 1 || vs[0] != zone {
+			t.Errorf("%s: not pinned to its zone ID: %v", zone, pinned)
+		}
+		if vs, _ := pinned[topology.RoleLabel].([]any); len(vs) != 1 || vs[0] != topology.RoleSystem {
+			t.Errorf("%s: not on system nodes: %v", zone, pinned)
+		}
+		if get(d.Inputs, "metadata", "namespace") != "kafka" {
+			t.Errorf("%s: namespace %v, want the Kafka namespace (it mounts Strimzi's secrets)", zone, get(d.Inputs, "metadata", "namespace"))
+		}
+		cs, _ := get(spec, "containers").([]any)
+		c := cs[0]
+		if get(c, "image") != a.Canary.Image {
+			t.Errorf("%s: image %v", zone, get(c, "image"))
+		}
+		args, _ := json.Marshal(get(c, "args"))
+		for _, want := range []string{"--bootstrap=trading-kafka-bootstrap.kafka.svc:9093", "--topic=canary", "--zone=" + zone, "--ca-file=", "--cert-file=", "--key-file="} {
+			if !strings.Contains(string(args), want) {
+				t.Errorf("%s: args %s lack %s", zone, args, want)
+			}
+		}
+		req, lim := get(c, "resources", "requests"), get(c, "resources", "limits")
+		rb, _ := json.Marshal(req)
+		lb, _ := json.Marshal(lim)
+		if req == nil || string(rb) != string(lb) {
+			t.Errorf("%s: requests %s != limits %s", zone, rb, lb)
+		}
+		sc := get(c, "securityContext")
+		if get(sc, "allowPrivilegeEscalation") != false || get(sc, "readOnlyRootFilesystem") != true || get(spec, "securityContext", "runAsNonRoot") != true ||
+			get(spec, "securityContext", "seccompProfile", "type") != "RuntimeDefault" {
+			t.Errorf("%s: not restricted PSS: %v / %v", zone, sc, get(spec, "securityContext"))
+		}
+		if drop, _ := get(sc, "capabilities", "drop").([]any); len(drop) != 1 || drop[0] != "ALL" {
+			t.Errorf("%s: capabilities not dropped", zone)
+		}
+		if get(c, "livenessProbe", "httpGet", "path") != "/healthz" || get(c, "readinessProbe", "httpGet", "path") != "/readyz" {
+			t.Errorf("%s: probes %v %v", zone, get(c, "livenessProbe"), get(c, "readinessProbe"))
+		}
+		vols, _ := json.Marshal(get(spec, "volumes"))
+		for _, want := range []string{`"secretName":"canary"`, `"secretName":"trading-cluster-ca-cert"`, `"key":"user.key"`, `"key":"ca.crt"`} {
+			if !strings.Contains(string(vols), want) {
+				t.Errorf("%s: volumes %s lack %s", zone, vols, want)
+			}
+		}
+	}
+}
+
+func TestCanaryZoneNamesPinByZoneLabel(t *testing.T) {
+	a := testArgs()
+	a.Canary.Zones, a.Canary.ZoneIDs = []string{"us-east-1a", "us-east-1b", "us-east-1c"}, false
+	m := run(t, a)
+	d := m.Find("kubernetes:apps/v1:Deployment", "obs-canary-us-east-1b")
+	b, _ := json.Marshal(d.Inputs)
+	if !strings.Contains(string(b), `"key":"`+topology.ZoneLabel+`","operator":"In","values":["us-east-1b"]`) {
+		t.Errorf("zone-name canary not pinned by %s: %s", topology.ZoneLabel, b)
+	}
+}
+
+func TestCanaryRejectsUnpinnedImage(t *testing.T) {
+	a := testArgs()
+	a.Canary.Image = "example.com/kafka-canary:latest"
+	m := render.NewMocks("kafka-platform", "test", "us-east-1")
+	err := pulumi.RunErr(func(ctx *pulumi.Context) error {
+		_, err := New(ctx, "obs", a)
+		return err
+	}, pulumi.WithMocks("kafka-platform", "test", m))
+	if err == nil || !strings.Contains(err.Error(), "not pinned by digest") {
+		t.Fatalf("err = %v, want a digest error", err)
+	}
+}
