@@ -151,6 +151,8 @@ var (
 		Description: "Namespace of the Strimzi cluster operator and Drain Cleaner, separate from the Kafka namespace so the operator's RBAC and upgrades are isolated from the data plane."})
 	keyDrainCleanerVersion = define(Key{Name: "drainCleanerVersion", Type: String, Default: DefaultDrainCleanerVersion,
 		Description: "Version of the Strimzi Drain Cleaner Helm chart (oci://quay.io/strimzi-helm/strimzi-drain-cleaner). 1.6.1 ships with Strimzi 1.2.0."})
+	keyCertManagerVersion = define(Key{Name: "certManagerVersion", Type: String, Default: "v1.19.1",
+		Description: "Version of the cert-manager Helm chart (https://charts.jetstack.io) installed for the Drain Cleaner webhook's certificate, which cert-manager renews automatically. Empty: cert-manager is already installed in the cluster and is not managed here."})
 	keyKafkaVersion = define(Key{Name: "kafkaVersion", Type: String, Default: DefaultKafkaVersion,
 		Description: "Kafka version the brokers run (Kafka.spec.kafka.version). 4.3.1 is the newest Strimzi 1.2.0 supports; the broker image must be built from the same version."})
 	keyMetadataVersion = define(Key{Name: "kafkaMetadataVersion", Type: String, Default: DefaultMetadataVersion,
@@ -207,6 +209,8 @@ type KafkaConfig struct {
 	StrimziVersion      string
 	DrainCleanerVersion string
 	OperatorNamespace   string
+	// CertManagerVersion is the cert-manager chart; empty: preinstalled.
+	CertManagerVersion string
 	// KafkaVersion and MetadataVersion are pinned.
 	KafkaVersion    string
 	MetadataVersion string
@@ -289,6 +293,7 @@ func (k *KafkaConfig) parse(r *reader) {
 	k.StrimziVersion = r.str(keyStrimziVersion)
 	k.OperatorNamespace = r.str(keyStrimziOperatorNamespace)
 	k.DrainCleanerVersion = r.str(keyDrainCleanerVersion)
+	k.CertManagerVersion = r.str(keyCertManagerVersion)
 	k.KafkaVersion = r.str(keyKafkaVersion)
 	k.MetadataVersion = r.str(keyMetadataVersion)
 	k.BrokerImage = r.str(keyBrokerImage)
@@ -340,6 +345,9 @@ func (k *KafkaConfig) validate(c *Config, p *Problems) {
 		if !semverRe.MatchString(v.v) {
 			p.Add(v.k.Name, v.v, "a version such as "+v.k.DefaultJSON(), "pin an exact release")
 		}
+	}
+	if k.CertManagerVersion != "" && !regexp.MustCompile(`^v[0-9]+\.[0-9]+\.[0-9]+$`).MatchString(k.CertManagerVersion) {
+		p.Add(keyCertManagerVersion.Name, k.CertManagerVersion, "a chart version such as v1.19.1, or empty when cert-manager is preinstalled", "pin an exact release")
 	}
 	if !strings.HasPrefix(k.StrimziVersion, "1.") {
 		p.Add(keyStrimziVersion.Name, k.StrimziVersion, "a Strimzi 1.x release (this program writes kafka.strimzi.io/v1 only)", "use "+DefaultStrimziVersion)
