@@ -15,6 +15,7 @@ import (
 
 	"github.com/tradingfirm/kafka-platform/internal/offline"
 	"github.com/tradingfirm/kafka-platform/internal/render"
+	"github.com/tradingfirm/kafka-platform/internal/stack"
 	"github.com/tradingfirm/kafka-platform/policy"
 )
 
@@ -67,6 +68,18 @@ func run(o offline.Options, out string, withPolicy bool) error {
 	files, err := r.Files()
 	if err != nil {
 		return err
+	}
+	// The SLO rules as plain Prometheus rule files (what promtool checks)
+	// and the project's Grafana dashboards, beside the manifests.
+	rules, dashboards, err := stack.ObservabilityFiles(r.Config)
+	if err != nil {
+		return err
+	}
+	for name, b := range rules {
+		files["prometheus-rules/"+name] = b
+	}
+	for name, b := range dashboards {
+		files["dashboards/"+name] = b
 	}
 	if err := render.WriteDir(out, files); err != nil {
 		return err

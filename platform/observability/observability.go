@@ -42,6 +42,10 @@ type Args struct {
 	// OIDCClientSecret is Grafana's OIDC client secret (a secret); nil when
 	// the GrafanaOIDCSecretName Secret is provisioned out of band.
 	OIDCClientSecret pulumi.StringInput
+	// CanaryDependsOn are resources the canaries wait for (the Kafka cluster
+	// and the canary KafkaUser, whose Secrets they mount). Only the canaries
+	// wait: monitoring comes up first so it can watch the cluster come up.
+	CanaryDependsOn []pulumi.Resource
 }
 
 // Observability is the monitoring stack of one region.
@@ -182,7 +186,7 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 		return nil, err
 	}
 
-	if _, err := newCanaries(ctx, name, args.Canary, child...); err != nil {
+	if _, err := newCanaries(ctx, name, args.Canary, with(pulumi.DependsOn(args.CanaryDependsOn))...); err != nil {
 		return nil, err
 	}
 
