@@ -1,0 +1,204 @@
+package canary
+
+import (
+	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/pem"
+	"math/big"
+	"net"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/twmb/franz-go/pkg/kfake"
+)
+
+// testCA is a throwaway certificate authority, like Strimzi's cluster and
+// clients CAs.
+type testCA struct {
+	cert *x509.Certificate
+	key  *ecdsa.PrivateKey
+	pem  []byte
+}
+
+var serial int64
+
+func newCA(t *testing.T, cn string) testCA {
+	t.Helper()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	serial++
+	tmpl := &x509.Certificate{
+		SerialNumber:          big.NewInt(serial),
+		Subject:               pkix.Name{CommonName: cn},
+		NotBefore:             time.Now().Add(-time.Hour),
+		NotAfter:              time.Now().Add(time.Hour),
+		IsCA:                  true,
+		KeyUsage:              x509.KeyUsageCertSign,
+		BasicConstraintsValid: true,
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cert, _ := x509.ParseCertificate(der)
+	return testCA{cert, key, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})}
+}
+
+// issue returns a PEM certificate and key signed by ca.
+func (ca testCA) issue(t *testing.T, cn string, usage x509.ExtKeyUsage) (certPEM, keyPEM []byte) {
+	t.Helper()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	serial++
+	tmpl := &x509.Certificate{
+		SerialNumber: big.NewInt(serial),
+		Subject:      pkix.Name{CommonName: cn},
+		NotBefore:    time.Now().Add(-time.Hour),
+		NotAfter:     time.Now().Add(time.Hour),
+		KeyUsage:     x509.KeyUsageDigitalSignature,
+		ExtKeyUsage:  []x509.ExtKeyUsage{usage},
+		IPAddresses:  []net.IP{net.ParseIP("127.0.0.1")},
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, ca.cert, &key.PublicKey, ca.key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kder, err := x509.MarshalECPrivateKey(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}),
+		pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: kder})
+}
+
+func writeFile(t *testing.T, dir, name string, data []byte) string {
+	t.Helper()
+	p := filepath.Join(dir, name)
+	if err := os.WriteFile(p, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// mtlsCluster starts a cluster that requires client certificates from
+// clientsCA and presents a server certificate from clusterCA.
+func mtlsCluster(t *testing.T, clusterCA, clientsCA testCA) *kfake.Cluster {
+	t.Helper()
+	srvCert, srvKey := clusterCA.issue(t, "broker", x509.ExtKeyUsageServerAuth)
+	pair, err := tls.X509KeyPair(srvCert, srvKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pool := x509.NewCertPool()
+	pool.AddCert(clientsCA.cert)
+	return startCluster(t, kfake.TLS(&tls.Config{
+		Certificates: []tls.Certificate{pair},
+		ClientCAs:    pool,
+		ClientAuth:   tls.RequireAndVerifyClientCert,
+		MinVersion:   tls.VersionTLS12,
+	}))
+}
+
+// The canary connects with the files a Strimzi deployment mounts: ca.crt
+// from the cluster CA secret, user.crt and user.key from the KafkaUser.
+func TestCanaryMutualTLS(t *testing.T) {
+	clusterCA, clientsCA := newCA(t, "cluster-ca"), newCA(t, "clients-ca")
+	cluster := mtlsCluster(t, clusterCA, clientsCA)
+	defer cluster.Close()
+
+	dir := t.TempDir()
+	userCrt, userKey := clientsCA.issue(t, "kafka-canary", x509.ExtKeyUsageClientAuth)
+	cfg := testConfig(cluster.ListenAddrs(), "zone-a")
+	cfg.InsecurePlaintextForTests = false
+	cfg.TLSCAFile = writeFile(t, dir, "ca.crt", clusterCA.pem)
+	cfg.TLSCertFile = writeFile(t, dir, "user.crt", userCrt)
+	cfg.TLSKeyFile = writeFile(t, dir, "user.key", userKey)
+
+	c := startCanary(t, cfg)
+	waitFor(t, 10*time.Second, "up over mTLS", func() bool { return sum(t, c.metrics, MetricUp, nil) == 1 })
+}
+
+// A broker certificate from an unknown CA is refused: the canary never
+// becomes ready and never produces.
+func TestCanaryRejectsUntrustedBroker(t *testing.T) {
+	clusterCA, clientsCA, otherCA := newCA(t, "cluster-ca"), newCA(t, "clients-ca"), newCA(t, "someone-else")
+	cluster := mtlsCluster(t, clusterCA, clientsCA)
+	defer cluster.Close()
+
+	dir := t.TempDir()
+	userCrt, userKey := clientsCA.issue(t, "kafka-canary", x509.ExtKeyUsageClientAuth)
+	cfg := testConfig(cluster.ListenAddrs(), "zone-a")
+	cfg.InsecurePlaintextForTests = false
+	cfg.TLSCAFile = writeFile(t, dir, "ca.crt", otherCA.pem)
+	cfg.TLSCertFile = writeFile(t, dir, "user.crt", userCrt)
+	cfg.TLSKeyFile = writeFile(t, dir, "user.key", userKey)
+
+	c := New(cfg, testLogger(t))
+	ctx, cancel := context.WithTimeout(context.Background(), 1500*time.Millisecond)
+	defer cancel()
+	err := c.Run(ctx)
+	if err == nil || !strings.Contains(err.Error(), "metadata") {
+		t.Fatalf("Run = %v, want a metadata error after the deadline", err)
+	}
+	if c.ready.Load() {
+		t.Error("ready against an untrusted broker")
+	}
+	if v := sum(t, c.metrics, MetricProduced, nil); v != 0 {
+		t.Errorf("produced %v records to an untrusted broker", v)
+	}
+}
+
+func TestTLSConfigErrorsNameFilesNotKeys(t *testing.T) {
+	ca := newCA(t, "ca")
+	crt, key := ca.issue(t, "u", x509.ExtKeyUsageClientAuth)
+	_, otherKey := ca.issue(t, "v", x509.ExtKeyUsageClientAuth)
+	dir := t.TempDir()
+	caFile := writeFile(t, dir, "ca.crt", ca.pem)
+	crtFile := writeFile(t, dir, "user.crt", crt)
+	keyFile := writeFile(t, dir, "user.key", key)
+	otherKeyFile := writeFile(t, dir, "other.key", otherKey)
+	notPEM := writeFile(t, dir, "not.pem", []byte("hello"))
+
+	cases := map[string]struct {
+		cfg  Config
+		want string
+	}{
+		"missing CA":        {Config{TLSCAFile: filepath.Join(dir, "nope"), TLSCertFile: crtFile, TLSKeyFile: keyFile}, "read -tls-ca-file"},
+		"CA without PEM":    {Config{TLSCAFile: notPEM, TLSCertFile: crtFile, TLSKeyFile: keyFile}, "no PEM certificate"},
+		"mismatched key":    {Config{TLSCAFile: caFile, TLSCertFile: crtFile, TLSKeyFile: otherKeyFile}, "load -tls-cert-file/-tls-key-file"},
+		"key in cert field": {Config{TLSCAFile: caFile, TLSCertFile: keyFile, TLSKeyFile: keyFile}, "load -tls-cert-file/-tls-key-file"},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			_, err := tc.cfg.TLSConfig()
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("err = %v, want %q", err, tc.want)
+			}
+			for _, secret := range [][]byte{key, otherKey} {
+				body := strings.TrimSpace(strings.Split(string(secret), "-----")[2])
+				if strings.Contains(err.Error(), body[:20]) {
+					t.Errorf("error leaks key material: %v", err)
+				}
+			}
+		})
+	}
+	good, err := Config{TLSCAFile: caFile, TLSCertFile: crtFile, TLSKeyFile: keyFile}.TLSConfig()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if good.MinVersion < tls.VersionTLS12 || good.InsecureSkipVerify || good.GetClientCertificate == nil {
+		t.Errorf("weak TLS config: %+v", good)
+	}
+}
