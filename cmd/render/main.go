@@ -2,6 +2,9 @@
 // stack's config file, and writes what it would deploy: resources.json (the
 // policy analyzer's view), outputs.json, manifests/ and userdata/. No cloud
 // credentials are needed. A bad config exits non-zero and writes nothing.
+// The policy pack is then evaluated on the render (as `pulumi preview
+// --policy-pack policy` would) and a mandatory violation exits non-zero
+// after the files are written, so they can be inspected.
 //
 //	go run ./cmd/render -stack prod -out build/prod
 //	go run ./cmd/render -stack dr -out build/dr -stack-ref build/prod/outputs.json
@@ -15,7 +18,6 @@ import (
 
 	"github.com/tradingfirm/kafka-platform/internal/offline"
 	"github.com/tradingfirm/kafka-platform/internal/render"
-	"github.com/tradingfirm/kafka-platform/internal/stack"
 	"github.com/tradingfirm/kafka-platform/policy"
 )
 
@@ -27,7 +29,7 @@ func main() {
 	flag.StringVar(&o.Stack, "stack", "", "stack to render (prod, dr)")
 	flag.StringVar(&out, "out", "", "output directory (replaced)")
 	flag.StringVar(&o.StackRefOutputs, "stack-ref", "", "outputs.json of the stack a DR stack references")
-	flag.BoolVar(&withPolicy, "policy", false, "evaluate the policy pack (policy/) on the render, print the report and exit 1 on a mandatory violation")
+	flag.BoolVar(&withPolicy, "policy", true, "evaluate the policy pack (policy/) on the render, print the report and exit 1 on a mandatory violation")
 	flag.Parse()
 	if o.Stack == "" || out == "" {
 		fmt.Fprintln(os.Stderr, "usage: render -stack <name> -out <dir> [-stack-ref <outputs.json>] [-policy]")
@@ -68,18 +70,6 @@ func run(o offline.Options, out string, withPolicy bool) error {
 	files, err := r.Files()
 	if err != nil {
 		return err
-	}
-	// The SLO rules as plain Prometheus rule files (what promtool checks)
-	// and the project's Grafana dashboards, beside the manifests.
-	rules, dashboards, err := stack.ObservabilityFiles(r.Config)
-	if err != nil {
-		return err
-	}
-	for name, b := range rules {
-		files["prometheus-rules/"+name] = b
-	}
-	for name, b := range dashboards {
-		files["dashboards/"+name] = b
 	}
 	if err := render.WriteDir(out, files); err != nil {
 		return err

@@ -68,6 +68,28 @@ func Render(o Options) (*Rendered, error) {
 	return &Rendered{Result: res, Config: cfg}, nil
 }
 
+// Files is everything the render writes: the mock engine's view
+// (resources.json, outputs.json, manifests/, userdata/) plus the SLO rules as
+// plain Prometheus rule files (what promtool checks) and the project's
+// Grafana dashboards.
+func (r *Rendered) Files() (map[string][]byte, error) {
+	files, err := r.Result.Files()
+	if err != nil {
+		return nil, err
+	}
+	rules, dashboards, err := stack.ObservabilityFiles(r.Config)
+	if err != nil {
+		return nil, err
+	}
+	for name, b := range rules {
+		files["prometheus-rules/"+name] = b
+	}
+	for name, b := range dashboards {
+		files["dashboards/"+name] = b
+	}
+	return files, nil
+}
+
 // Program is main.go's program in the render's shape: load and validate
 // config from the Pulumi context, build the stack, return its outputs.
 func Program(ctx *pulumi.Context) (map[string]pulumi.Input, error) {
