@@ -74,15 +74,20 @@ var zoneRe = regexp.MustCompile(`^[a-z0-9-]+$`)
 // never renames the others.
 func canaryName(zone string) string { return CanaryAppName + "-" + zone }
 
-// CanaryArgsList are the container arguments of a zone's canary.
+// CanaryArgsList are the container arguments of a zone's canary. The flag
+// names are cmd/canary's (internal/canary Flag* constants); the contract is
+// checked by parsing these arguments with the canary's own parser in tests,
+// rather than importing it here, which would link the Kafka client into the
+// Pulumi program.
 func (a CanaryArgs) CanaryArgsList(zone string) []string {
 	return []string{
-		"--bootstrap=" + a.Bootstrap(),
-		"--topic=" + a.Topic,
-		"--zone=" + zone,
-		"--ca-file=" + canaryCAMount + "/ca.crt",
-		"--cert-file=" + canaryUserMount + "/user.crt",
-		"--key-file=" + canaryUserMount + "/user.key",
+		"-bootstrap-servers=" + a.Bootstrap(),
+		"-topic=" + a.Topic,
+		"-zone=" + zone,
+		"-listen-addr=:" + fmt.Sprint(canaryPort),
+		"-tls-ca-file=" + canaryCAMount + "/ca.crt",
+		"-tls-cert-file=" + canaryUserMount + "/user.crt",
+		"-tls-key-file=" + canaryUserMount + "/user.key",
 	}
 }
 

@@ -265,7 +265,7 @@ func TestCanaryDeploymentPerZone(t *testing.T) {
 			t.Errorf("%s: image %v", zone, get(c, "image"))
 		}
 		args, _ := json.Marshal(get(c, "args"))
-		for _, want := range []string{"--bootstrap=trading-kafka-bootstrap.kafka.svc:9093", "--topic=canary", "--zone=" + zone, "--ca-file=", "--cert-file=", "--key-file="} {
+		for _, want := range []string{"-bootstrap-servers=trading-kafka-bootstrap.kafka.svc:9093", "-topic=canary", "-zone=" + zone, "-tls-ca-file=/etc/canary/ca/ca.crt", "-tls-cert-file=/etc/canary/user/user.crt", "-tls-key-file=/etc/canary/user/user.key"} {
 			if !strings.Contains(string(args), want) {
 				t.Errorf("%s: args %s lack %s", zone, args, want)
 			}
