@@ -168,6 +168,18 @@ func part(p int) map[string]string { return map[string]string{"partition": strco
 func TestCanaryMeasuresLatencyPerPartitionAndLeader(t *testing.T) {
 	cluster := startCluster(t)
 	defer cluster.Close()
+	// Observe (not fault) the wire: fetches carry client.rack = zone and
+	// produces ask for acks=all (-1) from an idempotent producer (id >= 0).
+	rackFetches := cluster.Fault(kfake.Fault{Keys: []kmsg.Key{kmsg.Fetch}, Observe: true, Count: -1, When: func(r kmsg.Request) bool {
+		return r.(*kmsg.FetchRequest).Rack == "zone-a"
+	}})
+	otherFetches := cluster.Fault(kfake.Fault{Keys: []kmsg.Key{kmsg.Fetch}, Observe: true, Count: -1, When: func(r kmsg.Request) bool {
+		rack := r.(*kmsg.FetchRequest).Rack
+		return rack != "zone-a" && rack != "zone-b"
+	}})
+	weakProduces := cluster.Fault(kfake.Fault{Keys: []kmsg.Key{kmsg.Produce}, Observe: true, Count: -1, When: func(r kmsg.Request) bool {
+		return r.(*kmsg.ProduceRequest).Acks != -1
+	}})
 	a := startCanary(t, testConfig(cluster.ListenAddrs(), "zone-a"))
 	b := startCanary(t, testConfig(cluster.ListenAddrs(), "zone-b"))
 
@@ -213,6 +225,15 @@ func TestCanaryMeasuresLatencyPerPartitionAndLeader(t *testing.T) {
 		}
 	}
 
+	if rackFetches.Hits() == 0 {
+		t.Error("no fetch request carried rack zone-a: client.rack not set")
+	}
+	if n := otherFetches.Hits(); n != 0 {
+		t.Errorf("%d fetch requests without the canary's zone as rack", n)
+	}
+	if n := weakProduces.Hits(); n != 0 {
+		t.Errorf("%d produce requests with acks other than all", n)
+	}
 	if err := a.stop(); err != nil {
 		t.Fatalf("Run returned %v on cancellation, want nil", err)
 	}
@@ -244,9 +265,11 @@ func TestCanaryMeasuresLatencyPerPartitionAndLeader(t *testing.T) {
 					t.Errorf("%s %s partition %s: %d of %d samples <= %gs, want all under 100ms",
 						zone, hist, p, top.GetCumulativeCount(), h.GetSampleCount(), top.GetUpperBound())
 				}
-				if mean := h.GetSampleSum() / float64(h.GetSampleCount()); mean <= 0 || (!raceEnabled && mean > 0.1) {
+				mean := h.GetSampleSum() / float64(h.GetSampleCount())
+				if mean <= 0 || (!raceEnabled && mean > 0.1) {
 					t.Errorf("%s %s partition %s: mean %gs, want (0, 0.1]", zone, hist, p, mean)
 				}
+				t.Logf("%s %s partition %s leader %s: %d samples, mean %.3f ms", zone, hist, p, leader, h.GetSampleCount(), mean*1e3)
 			}
 			if len(seen) != testPartitions {
 				t.Errorf("%s %s: partitions %v, want all %d", zone, hist, seen, testPartitions)
@@ -367,4 +390,38 @@ func TestCanarySurvivesClusterRestart(t *testing.T) {
 	}
 	t.Logf("timeouts %v, errors %v, gaps %v",
 		sum(t, c.metrics, MetricProduceTimeouts, nil), sum(t, c.metrics, MetricProduceErrors, nil), sum(t, c.metrics, MetricGaps, nil))
+}
+
+// When leadership moves, new samples carry the new leader within one
+// metadata refresh, and the leader gauge follows.
+func TestCanaryFollowsLeaderMoves(t *testing.T) {
+	cluster := startCluster(t)
+	defer cluster.Close()
+	c := startCanary(t, testConfig(cluster.ListenAddrs(), "zone-a"))
+	waitFor(t, 10*time.Second, "up", func() bool { return sum(t, c.metrics, MetricUp, nil) == 1 })
+
+	if err := cluster.MoveTopicPartition(testTopic, 0, 2); err != nil {
+		t.Fatal(err)
+	}
+	moved := map[string]string{"partition": "0", "leader": "2"}
+	waitFor(t, 3*c.cfg.MetadataRefresh, "acks labelled with the new leader", func() bool {
+		for _, s := range gather(t, c.metrics, MetricProduceAck) {
+			if matches(s.labels, moved) && s.m.GetHistogram().GetSampleCount() > 0 {
+				return true
+			}
+		}
+		return false
+	})
+	if got := sum(t, c.metrics, MetricPartitionLeaders, part(0)); got != 2 {
+		t.Errorf("leader gauge for partition 0 = %v, want 2", got)
+	}
+	waitFor(t, 3*time.Second, "e2e labelled with the new leader", func() bool {
+		for _, s := range gather(t, c.metrics, MetricE2E) {
+			if matches(s.labels, moved) && s.m.GetHistogram().GetSampleCount() > 0 {
+				return true
+			}
+		}
+		return false
+	})
+	waitFor(t, 3*time.Second, "up after the move", func() bool { return sum(t, c.metrics, MetricUp, nil) == 1 })
 }

@@ -188,9 +188,12 @@ func (c Config) validate() []error {
 // InsecurePlaintextForTests. The client certificate is re-read from disk on
 // every handshake, so a KafkaUser certificate renewed by Strimzi (the
 // mounted secret updates in place) is picked up by new connections without
-// a restart. The CA bundle is read once: Strimzi keeps the old CA in ca.crt
-// during a CA renewal, and the pod restarts before the old one is removed
-// only if the Deployment rolls; the platform rolls it on CA renewal.
+// a restart. The CA bundle is read once at start: during a cluster CA
+// renewal Strimzi keeps the old and new CA in ca.crt, but once the old CA is
+// removed a canary that has not restarted since the renewal began will no
+// longer trust the brokers' new certificates. Whoever deploys the canary
+// must restart it on CA renewal (e.g. a pod-template annotation carrying the
+// CA secret's generation).
 func (c Config) TLSConfig() (*tls.Config, error) {
 	if c.InsecurePlaintextForTests {
 		return nil, nil

@@ -17,6 +17,15 @@
 // canary topic itself: those live in the platform/observability and
 // platform/kafka components.
 //
+// Running it: every setting is a flag with an environment fallback named
+// CANARY_<FLAG> (see EnvName): -bootstrap-servers, -zone (both required),
+// -topic (canary), -interval (100ms), -produce-timeout (2s),
+// -metadata-refresh (10s), -stale-after (2s), -listen-addr (:8080),
+// -tls-ca-file, -tls-cert-file, -tls-key-file (all three required unless
+// -insecure-plaintext-for-tests), -log-level (info). HTTP: /metrics,
+// /healthz (200 while running), /readyz (200 once the consumer is
+// positioned). Logs are JSON (log/slog) on stderr.
+//
 // Limitations: the partition count is read once at start (a canary logs a
 // warning and keeps producing to the old partitions if partitions are
 // added; restart it). If the canary topic is deleted and recreated (new
