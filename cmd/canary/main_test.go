@@ -60,9 +60,6 @@ func TestMain(m *testing.M) {
 // The built binary against an in-process cluster: it serves metrics on the
 // listen address, reports up, and exits 0 promptly on SIGTERM.
 func TestBinaryServesMetricsAndStopsOnSIGTERM(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds the binary")
-	}
 	bin := buildBinary(t)
 
 	cluster, err := kfake.NewCluster(kfake.NumBrokers(3), kfake.SeedTopics(3, "canary"))
@@ -148,9 +145,6 @@ func TestBinaryServesMetricsAndStopsOnSIGTERM(t *testing.T) {
 }
 
 func TestBinaryRejectsBadConfig(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds the binary")
-	}
 	bin := buildBinary(t)
 	out, err := exec.Command(bin, "-bootstrap-servers", "k:9093").CombinedOutput()
 	var exitErr *exec.ExitError
