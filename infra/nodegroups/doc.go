@@ -21,8 +21,11 @@
 //
 // User data is MIME multipart (UserData, a pure function): a nodeadm
 // NodeConfig part and, on Kafka nodes, the tuning script with its settings
-// exported as KP_* variables. Labels, taints and the NVMe mount path come
-// from internal/topology.
+// exported as KP_* variables. Role labels and dedicated taints are set on
+// the node groups through the EKS API (labels, taints), never as kubelet
+// flags in the NodeConfig: EKS applies them through its own NodeConfig part,
+// so a second source could only drift. Labels, taints and the NVMe mount
+// path come from internal/topology.
 //
 // Not owned here: the cluster, its add-ons and OIDC provider (infra/eks),
 // the VPC and subnets (infra/vpc), what runs on the nodes (platform/*).

@@ -128,8 +128,9 @@ func (a Args) validate() error {
 	return nil
 }
 
-// Specs returns the boot-time NodeSpec of each role. It is pure, so the
-// tests and the render can check exactly what the launch templates carry.
+// Specs returns the NodeSpec of each role: labels and taints (set on the
+// node groups) and the boot-time settings the launch templates carry. It is
+// pure, so the tests and the render can check exactly what nodes get.
 func (a Args) Specs() map[string]NodeSpec {
 	irq := ""
 	if a.Broker.IRQSteering {
@@ -211,6 +212,10 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 	subnets := args.SubnetIDs.ToStringArrayOutput()
 	group := func(groupName, r, instanceType string, subnetIDs pulumi.StringArrayInput, desired, max int, after []pulumi.Resource) (*eks.NodeGroup, error) {
 		lt := templates[r]
+		taints, err := nodeGroupTaints(specs[r].Taints)
+		if err != nil {
+			return nil, fmt.Errorf("nodegroups: %s: %w", groupName, err)
+		}
 		return eks.NewNodeGroup(ctx, groupName, &eks.NodeGroupArgs{
 			ClusterName:   args.ClusterName,
 			NodeGroupName: pulumi.String(groupName),
@@ -239,8 +244,15 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 			// a broker on a broken node is already lost, and Kafka
 			// re-replicates onto the replacement.
 			NodeRepairConfig: &eks.NodeGroupNodeRepairConfigArgs{Enabled: pulumi.Bool(true)},
-			// Labels and taints are set in the NodeConfig only (one source).
-			Tags: pulumi.ToStringMap(args.Tags),
+			// Labels and taints through the node group API only: EKS applies
+			// them (its own NodeConfig part carries them to kubelet), they
+			// show in the console and Cluster Autoscaler and the policy pack
+			// see them. The launch template's NodeConfig sets neither, so
+			// there is one source.
+			// https://docs.aws.amazon.com/eks/latest/userguide/node-taints-managed-node-groups.html
+			Labels: pulumi.ToStringMap(specs[r].Labels),
+			Taints: taints,
+			Tags:   pulumi.ToStringMap(args.Tags),
 		}, parent, pulumi.DependsOn(append(append([]pulumi.Resource{}, deps...), after...)))
 	}
 
@@ -288,6 +300,23 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 		return nil, err
 	}
 	return ng, nil
+}
+
+// nodeGroupTaints converts taints to the node group API's form.
+func nodeGroupTaints(ts []Taint) (eks.NodeGroupTaintArray, error) {
+	var out eks.NodeGroupTaintArray
+	for _, t := range ts {
+		effect, err := t.EKSEffect()
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, &eks.NodeGroupTaintArgs{
+			Key:    pulumi.String(t.Key),
+			Value:  pulumi.String(t.Value),
+			Effect: pulumi.String(effect),
+		})
+	}
+	return out, nil
 }
 
 // nodeRole is the one IAM role of every node, with its managed policies.

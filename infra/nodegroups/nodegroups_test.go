@@ -232,18 +232,84 @@ func TestLaunchTemplates(t *testing.T) {
 	if kc["cpuManagerPolicy"] != "static" || kc["topologyManagerPolicy"] != "single-numa-node" {
 		t.Errorf("broker kubelet config %v", kc)
 	}
-	flags := strings.Join(nc.Spec.Kubelet.Flags, " ")
-	for _, want := range []string{"--register-with-taints=" + topology.DedicatedTaintKey + "=broker:NoSchedule",
-		"--node-labels=" + topology.RoleLabel + "=broker"} {
-		if !strings.Contains(flags, want) {
-			t.Errorf("broker kubelet flags %q lack %q", flags, want)
-		}
+	if len(nc.Spec.Kubelet.Flags) != 0 {
+		t.Errorf("broker NodeConfig sets kubelet flags %v; labels and taints belong to the node group API", nc.Spec.Kubelet.Flags)
 	}
 	// Node groups use the template's latest version.
 	for _, g := range m.ByType(ngType) {
 		lt := g.Inputs["launchTemplate"].(map[string]any)
 		if lt["version"] != "1" || !strings.HasPrefix(fmt.Sprint(lt["id"]), "lt-") {
 			t.Errorf("%s launch template ref %v", g.Name, lt)
+		}
+	}
+}
+
+// TestNodeGroupLabelsAndTaints: every group carries its role label and (on
+// Kafka nodes) the dedicated NoSchedule taint through the EKS node group API,
+// where EKS, Cluster Autoscaler and the policy pack see them.
+func TestNodeGroupLabelsAndTaints(t *testing.T) {
+	m, err := renderGroups(t, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{"kafka-test-system": topology.RoleSystem}
+	for _, z := range zones {
+		want["kafka-test-broker-"+z] = topology.RoleBroker
+		want["kafka-test-controller-"+z] = topology.RoleController
+	}
+	if got := len(m.ByType(ngType)); got != len(want) {
+		t.Fatalf("%d node groups, want %d", got, len(want))
+	}
+	for name, role := range want {
+		g := m.Find(ngType, name)
+		if g == nil {
+			t.Fatalf("no node group %s", name)
+		}
+		labels, _ := g.Inputs["labels"].(map[string]any)
+		if len(labels) != 1 || labels[topology.RoleLabel] != role {
+			t.Errorf("%s labels %v, want only %s=%s", name, labels, topology.RoleLabel, role)
+		}
+		taints, _ := g.Inputs["taints"].([]any)
+		if role == topology.RoleSystem {
+			if len(taints) != 0 {
+				t.Errorf("%s (system) is tainted %v: operators and monitoring could not schedule", name, taints)
+			}
+			continue
+		}
+		wantTaint := map[string]any{"key": topology.DedicatedTaintKey, "value": role, "effect": "NO_SCHEDULE"}
+		if len(taints) != 1 || fmt.Sprint(taints[0]) != fmt.Sprint(wantTaint) {
+			t.Errorf("%s taints %v, want [%v]", name, taints, wantTaint)
+		}
+	}
+	// No role's launch template repeats them as kubelet flags.
+	for _, r := range []string{topology.RoleSystem, topology.RoleController, topology.RoleBroker} {
+		raw, err := base64.StdEncoding.DecodeString(fmt.Sprint(m.Find(ltType, "kafka-test-"+r).Inputs["userData"]))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.Contains(string(raw), "--node-labels") || strings.Contains(string(raw), "--register-with-taints") {
+			t.Errorf("%s user data still sets kubelet label/taint flags", r)
+		}
+	}
+}
+
+func TestTaintEffectToEKS(t *testing.T) {
+	for _, c := range []struct{ in, want, err string }{
+		{"NoSchedule", "NO_SCHEDULE", ""},
+		{"NoExecute", "NO_EXECUTE", ""},
+		{"PreferNoSchedule", "PREFER_NO_SCHEDULE", ""},
+		{"NO_SCHEDULE", "", `effect "NO_SCHEDULE" is not one of`},
+		{"", "", `effect "" is not one of`},
+	} {
+		got, err := Taint{Key: "k", Value: "v", Effect: c.in}.EKSEffect()
+		if c.err != "" {
+			if err == nil || !strings.Contains(err.Error(), c.err) {
+				t.Errorf("EKSEffect(%q) err = %v, want %q", c.in, err, c.err)
+			}
+			continue
+		}
+		if err != nil || got != c.want {
+			t.Errorf("EKSEffect(%q) = %q, %v; want %q", c.in, got, err, c.want)
 		}
 	}
 }

@@ -30,14 +30,32 @@ const ShellScriptContentType = `text/x-shellscript; charset="us-ascii"`
 // (a changed boundary would roll every node for nothing).
 const boundary = "KAFKA-PLATFORM-USERDATA-BOUNDARY"
 
-// Taint is a kubelet registration taint.
+// Taint is a node taint, applied by EKS through the node group API.
 type Taint struct {
-	// Key, Value and Effect as in a Kubernetes taint.
+	// Key, Value and Effect as in a Kubernetes taint (Effect in Kubernetes
+	// spelling, e.g. NoSchedule; EKSEffect converts it for the EKS API).
 	Key, Value, Effect string
 }
 
-// String is kubelet's --register-with-taints form key=value:Effect.
+// String is the Kubernetes form key=value:Effect.
 func (t Taint) String() string { return t.Key + "=" + t.Value + ":" + t.Effect }
+
+// eksTaintEffects maps Kubernetes taint effects to the EKS node group API's
+// enum (https://docs.aws.amazon.com/eks/latest/APIReference/API_Taint.html).
+var eksTaintEffects = map[string]string{
+	"NoSchedule":       "NO_SCHEDULE",
+	"NoExecute":        "NO_EXECUTE",
+	"PreferNoSchedule": "PREFER_NO_SCHEDULE",
+}
+
+// EKSEffect is t's effect as the EKS node group API spells it.
+func (t Taint) EKSEffect() (string, error) {
+	e, ok := eksTaintEffects[t.Effect]
+	if !ok {
+		return "", fmt.Errorf("taint %s: effect %q is not one of NoSchedule, NoExecute, PreferNoSchedule", t, t.Effect)
+	}
+	return e, nil
+}
 
 // Tuning is what the tuning script applies on a node. The zero value
 // applies nothing and produces no script part.
@@ -60,9 +78,14 @@ func (t Tuning) empty() bool {
 
 // NodeSpec is what one node group's nodes are told at boot.
 type NodeSpec struct {
-	// Labels are kubelet --node-labels.
+	// Labels are the node labels. They are set on the EKS node group (API
+	// labels), not in the NodeConfig: EKS applies them itself, they show in
+	// the console, Cluster Autoscaler and the policy pack see them, and EKS's
+	// own NodeConfig part already carries them to kubelet, so kubelet
+	// --node-labels in our part would be a second source that can drift.
 	Labels map[string]string
-	// Taints are kubelet --register-with-taints.
+	// Taints are set on the EKS node group (API taints) for the same
+	// reasons, never as kubelet --register-with-taints.
 	Taints []Taint
 	// LocalStorageRAID0 stripes all instance-store NVMe into one array that
 	// nodeadm mounts at topology.NVMeMountPath.
@@ -103,7 +126,6 @@ type localStorage struct {
 
 type kubeletOptions struct {
 	Config *kubeletConfig `json:"config,omitempty"`
-	Flags  []string       `json:"flags,omitempty"`
 }
 
 // kubeletConfig is merged by nodeadm into KubeletConfiguration.
@@ -130,25 +152,6 @@ func NodeConfigYAML(s NodeSpec) (string, error) {
 			TopologyManagerPolicy: s.TopologyManagerPolicy,
 			TopologyManagerScope:  s.TopologyManagerScope,
 		}
-	}
-	if len(s.Labels) > 0 {
-		keys := make([]string, 0, len(s.Labels))
-		for k := range s.Labels {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
-		pairs := make([]string, len(keys))
-		for i, k := range keys {
-			pairs[i] = k + "=" + s.Labels[k]
-		}
-		nc.Spec.Kubelet.Flags = append(nc.Spec.Kubelet.Flags, "--node-labels="+strings.Join(pairs, ","))
-	}
-	if len(s.Taints) > 0 {
-		ts := make([]string, len(s.Taints))
-		for i, t := range s.Taints {
-			ts[i] = t.String()
-		}
-		nc.Spec.Kubelet.Flags = append(nc.Spec.Kubelet.Flags, "--register-with-taints="+strings.Join(ts, ","))
 	}
 	b, err := yaml.Marshal(nc)
 	if err != nil {

@@ -148,22 +148,21 @@ func TestUserDataPerRole(t *testing.T) {
 				t.Errorf("kubelet config on %s nodes = %v, want none", c.role, kc)
 			}
 
-			var labels, taints []string
-			for _, f := range nc.Spec.Kubelet.Flags {
-				switch {
-				case strings.HasPrefix(f, "--node-labels="):
-					labels = append(labels, strings.TrimPrefix(f, "--node-labels="))
-				case strings.HasPrefix(f, "--register-with-taints="):
-					taints = append(taints, strings.TrimPrefix(f, "--register-with-taints="))
-				default:
-					t.Errorf("unexpected kubelet flag %q", f)
-				}
+			// Labels and taints are the node group API's (one source);
+			// the NodeConfig sets no kubelet flags at all.
+			if len(nc.Spec.Kubelet.Flags) != 0 {
+				t.Errorf("kubelet flags %v, want none", nc.Spec.Kubelet.Flags)
 			}
-			if want := topology.RoleLabel + "=" + c.role; len(labels) != 1 || labels[0] != want {
-				t.Errorf("node labels = %v, want [%s]", labels, want)
+			spec := specs[c.role]
+			if spec.Labels[topology.RoleLabel] != c.role {
+				t.Errorf("spec labels %v, want %s=%s", spec.Labels, topology.RoleLabel, c.role)
+			}
+			var taints []string
+			for _, tn := range spec.Taints {
+				taints = append(taints, tn.String())
 			}
 			if c.taint == "" && len(taints) != 0 || c.taint != "" && (len(taints) != 1 || taints[0] != c.taint) {
-				t.Errorf("taints = %v, want %q", taints, c.taint)
+				t.Errorf("spec taints = %v, want %q", taints, c.taint)
 			}
 
 			var scripts []string
