@@ -14,6 +14,7 @@ type Config struct {
 	Observability ObservabilityConfig
 	DR            DRConfig
 	Vault         VaultConfig
+	LBController  LBControllerConfig
 }
 
 // section is what each config file implements.
@@ -25,7 +26,7 @@ type section interface {
 
 func (c *Config) sections() []section {
 	return []section{&c.Stack, &c.Network, &c.Cluster, &c.Nodes, &c.Tier,
-		&c.Kafka, &c.Observability, &c.DR, &c.Vault}
+		&c.Kafka, &c.Observability, &c.DR, &c.Vault, &c.LBController}
 }
 
 // Parse builds and validates the Config of stack from raw values. It returns
