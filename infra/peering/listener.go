@@ -24,6 +24,13 @@ type ListenerAccess struct {
 
 // ListenerAccessArgs configures ListenerAccess.
 type ListenerAccessArgs struct {
+	// Name is the group's name and Name tag. The AWS Load Balancer Controller
+	// accepts security groups by name in the
+	// service.beta.kubernetes.io/aws-load-balancer-security-groups annotation
+	// (https://kubernetes-sigs.github.io/aws-load-balancer-controller/latest/deploy/security_groups/),
+	// so the Kafka layer can name the group as a plain value instead of
+	// waiting for its ID.
+	Name string
 	// VpcID is the primary's VPC, where the listener's load balancers live.
 	VpcID pulumi.StringInput
 	// VpcCidr is the primary's VPC CIDR: the only egress destination (the
@@ -40,6 +47,8 @@ type ListenerAccessArgs struct {
 
 func (a ListenerAccessArgs) check() error {
 	switch {
+	case a.Name == "":
+		return fmt.Errorf("listener access: Name is required (the load balancers reference the group by it)")
 	case a.VpcID == nil:
 		return fmt.Errorf("listener access: VpcID is required")
 	case !a.VpcCidr.IsValid() || a.VpcCidr.Bits() == 0:
@@ -61,22 +70,27 @@ func NewListenerAccess(ctx *pulumi.Context, name string, args ListenerAccessArgs
 	if err := ctx.RegisterComponentResource("kafka-platform:infra:ListenerAccess", name, l, opts...); err != nil {
 		return nil, err
 	}
-	tags := pulumi.ToStringMap(args.Tags)
+	tags := pulumi.StringMap{}
+	for k, v := range args.Tags {
+		tags[k] = pulumi.String(v)
+	}
+	tags["Name"] = pulumi.String(args.Name)
 	// No inline rules: rules are their own resources (the inline and
 	// standalone forms fight over the group otherwise), and an SG created
 	// without egress rules by Pulumi gets none (the provider removes AWS's
 	// default allow-all egress).
 	sg, err := ec2.NewSecurityGroup(ctx, name, &ec2.SecurityGroupArgs{
+		Name:        pulumi.String(args.Name),
 		VpcId:       args.VpcID,
-		Description: pulumi.String(fmt.Sprintf("Cross-region Kafka listener: tcp/%d from the DR VPC only", args.Port)),
+		Description: pulumi.String(fmt.Sprintf("Cross-region Kafka listener: tcp/%d from the peer VPC only", args.Port)),
 		Tags:        tags,
 	}, pulumi.Parent(l))
 	if err != nil {
 		return nil, err
 	}
-	if _, err := vpc.NewSecurityGroupIngressRule(ctx, name+"-from-dr", &vpc.SecurityGroupIngressRuleArgs{
+	if _, err := vpc.NewSecurityGroupIngressRule(ctx, name+"-from-peer", &vpc.SecurityGroupIngressRuleArgs{
 		SecurityGroupId: sg.ID().ToStringOutput(),
-		Description:     pulumi.String("MirrorMaker 2 in the DR region to the cross-region listener"),
+		Description:     pulumi.String("MirrorMaker 2 in the peer region to the cross-region listener"),
 		IpProtocol:      pulumi.String("tcp"),
 		FromPort:        pulumi.Int(args.Port),
 		ToPort:          pulumi.Int(args.Port),

@@ -133,6 +133,7 @@ func TestListenerAccessExact(t *testing.T) {
 	m := render.NewMocks("kafka-platform", "prod", "us-east-1")
 	err := pulumi.RunErr(func(ctx *pulumi.Context) error {
 		_, err := NewListenerAccess(ctx, "kafka-prod-xregion", ListenerAccessArgs{
+			Name: "kafka-prod-kafka-xregion", Tags: map[string]string{"owner": "kafka-platform"},
 			VpcID: pulumi.String("vpc-prod"), VpcCidr: netip.MustParsePrefix(prodCidr),
 			PeerCidr: netip.MustParsePrefix(drCidr), Port: 9096,
 		})
@@ -144,6 +145,11 @@ func TestListenerAccessExact(t *testing.T) {
 	sgs := m.ByType("aws:ec2/securityGroup:SecurityGroup")
 	if len(sgs) != 1 {
 		t.Fatalf("want one security group, got %d", len(sgs))
+	}
+	// The load balancers find the group by this name (annotation).
+	tags, _ := sgs[0].Inputs["tags"].(map[string]any)
+	if sgs[0].Inputs["name"] != "kafka-prod-kafka-xregion" || tags["Name"] != "kafka-prod-kafka-xregion" || tags["owner"] != "kafka-platform" {
+		t.Errorf("security group name/tags = %v / %v", sgs[0].Inputs["name"], tags)
 	}
 	for _, k := range []string{"ingress", "egress"} {
 		if v, ok := sgs[0].Inputs[k]; ok && v != nil {
@@ -179,9 +185,10 @@ func TestListenerAccessExact(t *testing.T) {
 
 func TestListenerAccessRejectsWideOpen(t *testing.T) {
 	for name, a := range map[string]ListenerAccessArgs{
-		"internet":  {VpcID: pulumi.String("v"), VpcCidr: netip.MustParsePrefix(prodCidr), PeerCidr: netip.MustParsePrefix("0.0.0.0/0"), Port: 9096},
-		"no port":   {VpcID: pulumi.String("v"), VpcCidr: netip.MustParsePrefix(prodCidr), PeerCidr: netip.MustParsePrefix(drCidr)},
-		"no source": {VpcID: pulumi.String("v"), VpcCidr: netip.MustParsePrefix(prodCidr), Port: 9096},
+		"no name":   {VpcID: pulumi.String("v"), VpcCidr: netip.MustParsePrefix(prodCidr), PeerCidr: netip.MustParsePrefix(drCidr), Port: 9096},
+		"internet":  {Name: "n", VpcID: pulumi.String("v"), VpcCidr: netip.MustParsePrefix(prodCidr), PeerCidr: netip.MustParsePrefix("0.0.0.0/0"), Port: 9096},
+		"no port":   {Name: "n", VpcID: pulumi.String("v"), VpcCidr: netip.MustParsePrefix(prodCidr), PeerCidr: netip.MustParsePrefix(drCidr)},
+		"no source": {Name: "n", VpcID: pulumi.String("v"), VpcCidr: netip.MustParsePrefix(prodCidr), Port: 9096},
 	} {
 		if err := a.check(); err == nil {
 			t.Errorf("%s: want an error", name)

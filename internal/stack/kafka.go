@@ -66,18 +66,33 @@ func kafkaArgs(cfg *config.Config, bucket, brokerRole pulumi.StringInput) strimz
 		JvmXX: k.BrokerJvmXX, NetworkThreads: k.NetworkThreads, IOThreads: k.IOThreads, SocketBufferBytes: k.SocketBufferBytes,
 		BrokerStorageGiB: k.BrokerStorageGiB, ControllerVolumeGiB: k.ControllerVolumeGiB,
 		ReplicationFactor: k.ReplicationFactor, MinISR: k.MinISR, PlatformAdmins: k.PlatformAdmins,
-		Topics: topics, Users: users, PeerVpcCidr: peer,
+		Topics: topics, Users: users, PeerVpcCidr: peer, ListenerSecurityGroup: ListenerSecurityGroupName(cfg),
 		Region: cfg.Stack.Region, TierPrefix: cfg.Tier.Prefix, TierBucket: bucket, BrokerRoleArn: brokerRole,
 	}
 }
 
 // newKafka builds the Strimzi operator, the Kafka cluster, topics and users.
-func newKafka(ctx *pulumi.Context, cfg *config.Config, infra *Infra, out Outputs) (*Kafka, error) {
+// xr is the cross-region listener's security group (newDRNetwork).
+func newKafka(ctx *pulumi.Context, cfg *config.Config, infra *Infra, xr *CrossRegion, out Outputs) (*Kafka, error) {
 	args := kafkaArgs(cfg, infra.Tier.BucketName, infra.Tier.BrokerRoleArn)
 	opts := []pulumi.ResourceOption{pulumi.Providers(infra.Cluster.Provider)}
+	var deps []pulumi.Resource
 	if infra.Nodes != nil {
 		// Kafka pods need their dedicated nodes to exist.
-		opts = append(opts, pulumi.DependsOn([]pulumi.Resource{infra.Nodes}))
+		deps = append(deps, infra.Nodes)
+	}
+	if xr != nil && xr.ListenerAccess != nil {
+		// The listener's load balancers name this group.
+		deps = append(deps, xr.ListenerAccess)
+	}
+	if len(deps) > 0 {
+		opts = append(opts, pulumi.DependsOn(deps))
+	}
+	if infra.LBController != nil {
+		// The cross-region bootstrap Service has loadBalancerClass
+		// service.k8s.aws/nlb: only the AWS Load Balancer Controller gives it
+		// an address, and pulumi waits for one.
+		opts = append(opts, pulumi.DependsOn([]pulumi.Resource{infra.LBController}))
 	}
 	s, err := strimzi.New(ctx, cfg.Stack.Name+"-kafka", args, opts...)
 	if err != nil {

@@ -17,7 +17,13 @@ func New(ctx *pulumi.Context, cfg *config.Config) (Outputs, error) {
 	if err != nil {
 		return nil, err
 	}
-	kafka, err := newKafka(ctx, cfg, infra, out)
+	// The cross-region listener's security group comes before Kafka: the
+	// listener's load balancers name it.
+	xregion, err := newDRNetwork(ctx, cfg, infra, out)
+	if err != nil {
+		return nil, err
+	}
+	kafka, err := newKafka(ctx, cfg, infra, xregion, out)
 	if err != nil {
 		return nil, err
 	}

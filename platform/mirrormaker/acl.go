@@ -18,8 +18,9 @@ func SourceACLs(mirroredTopics []string) []strimziv1.AclRule {
 	out := make([]strimziv1.AclRule, 0, len(topics)+2)
 	for _, t := range topics {
 		out = append(out, strimziv1.AclRule{
-			Resource:   strimziv1.AclRuleResource{Type: strimziv1.AclTopic, Name: t, PatternType: strimziv1.PatternLiteral},
-			Operations: []strimziv1.AclOperation{strimziv1.OpRead, strimziv1.OpDescribe, strimziv1.OpDescribeConfigs},
+			Resource: strimziv1.AclRuleResource{Type: strimziv1.AclTopic, Name: t, PatternType: strimziv1.PatternLiteral},
+			// Sorted, as the Kafka layer lists a user's operations.
+			Operations: []strimziv1.AclOperation{strimziv1.OpDescribe, strimziv1.OpDescribeConfigs, strimziv1.OpRead},
 		})
 	}
 	return append(out,

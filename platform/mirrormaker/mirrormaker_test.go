@@ -121,14 +121,15 @@ func TestTopicsPattern(t *testing.T) {
 	}
 }
 
-// TestSourceACLsExact: exactly Read/Describe/DescribeConfigs on each
-// mirrored topic, Describe on groups and the cluster, nothing else.
+// TestSourceACLsExact: exactly Describe/DescribeConfigs/Read (sorted, the
+// Kafka layer's order) on each mirrored topic, Describe on groups and the
+// cluster, nothing else.
 func TestSourceACLsExact(t *testing.T) {
 	got := SourceACLs([]string{"risk.positions", "orders.journal", "orders.journal"})
 	lit := strimziv1.PatternLiteral
 	want := []strimziv1.AclRule{
-		{Resource: strimziv1.AclRuleResource{Type: strimziv1.AclTopic, Name: "orders.journal", PatternType: lit}, Operations: []strimziv1.AclOperation{"Read", "Describe", "DescribeConfigs"}},
-		{Resource: strimziv1.AclRuleResource{Type: strimziv1.AclTopic, Name: "risk.positions", PatternType: lit}, Operations: []strimziv1.AclOperation{"Read", "Describe", "DescribeConfigs"}},
+		{Resource: strimziv1.AclRuleResource{Type: strimziv1.AclTopic, Name: "orders.journal", PatternType: lit}, Operations: []strimziv1.AclOperation{"Describe", "DescribeConfigs", "Read"}},
+		{Resource: strimziv1.AclRuleResource{Type: strimziv1.AclTopic, Name: "risk.positions", PatternType: lit}, Operations: []strimziv1.AclOperation{"Describe", "DescribeConfigs", "Read"}},
 		{Resource: strimziv1.AclRuleResource{Type: strimziv1.AclGroup, Name: "*", PatternType: lit}, Operations: []strimziv1.AclOperation{"Describe"}},
 		{Resource: strimziv1.AclRuleResource{Type: strimziv1.AclCluster}, Operations: []strimziv1.AclOperation{"Describe"}},
 	}

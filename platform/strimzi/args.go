@@ -95,6 +95,11 @@ type Args struct {
 	// PeerVpcCidr is the DR VPC; when set, the cross-region listener exists
 	// and only this range may reach its load balancers. Empty: no listener.
 	PeerVpcCidr string
+	// ListenerSecurityGroup names (Name tag) the security group put on the
+	// cross-region load balancers instead of the one the AWS Load Balancer
+	// Controller would generate (infra/peering ListenerAccess: listener port
+	// from PeerVpcCidr only). Empty: the controller's own group.
+	ListenerSecurityGroup string
 	// Region of the tiered-storage bucket.
 	Region string
 	// TierPrefix is the bucket key prefix ("tiered/").

@@ -87,14 +87,21 @@ func CrossRegionBootstrapService(a Args) string { return a.ClusterName + "-kafka
 // cross-region service: an internal NLB with IP targets (no node hop, no
 // kube-proxy), client IPs preserved so the load balancer's source-range
 // rules see the DR pods' addresses.
-func nlbAnnotations() map[string]string {
-	return map[string]string{
+func nlbAnnotations(a Args) map[string]string {
+	m := map[string]string{
 		"service.beta.kubernetes.io/aws-load-balancer-type":                              "external",
 		"service.beta.kubernetes.io/aws-load-balancer-scheme":                            "internal",
 		"service.beta.kubernetes.io/aws-load-balancer-nlb-target-type":                   "ip",
 		"service.beta.kubernetes.io/aws-load-balancer-target-group-attributes":           "preserve_client_ip.enabled=true",
 		"service.beta.kubernetes.io/aws-load-balancer-cross-zone-load-balancing-enabled": "false",
 	}
+	if a.ListenerSecurityGroup != "" {
+		// A named frontend group replaces the generated one; the controller
+		// then still opens the pods to it only when asked.
+		m["service.beta.kubernetes.io/aws-load-balancer-security-groups"] = a.ListenerSecurityGroup
+		m["service.beta.kubernetes.io/aws-load-balancer-manage-backend-security-group-rules"] = "true"
+	}
+	return m
 }
 
 // NLBClass is the loadBalancerClass of the AWS Load Balancer Controller.
@@ -282,7 +289,7 @@ func BuildKafka(a Args) *strimziv1.Kafka {
 			Configuration: &strimziv1.ListenerConfiguration{
 				Class:                        NLBClass,
 				LoadBalancerSourceRanges:     []string{a.PeerVpcCidr},
-				PerBrokerAnnotationsTemplate: nlbAnnotations(),
+				PerBrokerAnnotationsTemplate: nlbAnnotations(a),
 				// The bootstrap Service is New's (its NLB hostname becomes a
 				// stack output); brokers' certificates must still name it,
 				// and NLB names are <name>-<id>.elb.<region>.amazonaws.com.

@@ -367,7 +367,7 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 		svc, err := corev1.NewService(ctx, name+"-xregion-bootstrap", &corev1.ServiceArgs{
 			Metadata: &metav1.ObjectMetaArgs{
 				Name: pulumi.String(CrossRegionBootstrapService(args)), Namespace: pulumi.String(args.Namespace),
-				Annotations: pulumi.ToStringMap(nlbAnnotations()),
+				Annotations: pulumi.ToStringMap(nlbAnnotations(args)),
 			},
 			Spec: &corev1.ServiceSpecArgs{
 				Type:                     pulumi.String("LoadBalancer"),
