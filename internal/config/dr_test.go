@@ -31,7 +31,7 @@ func TestDRAndVaultRules(t *testing.T) {
 		{"zero tasks", "mirrorMakerTasksMax", map[string]string{"kafka-platform:mirrorMakerTasksMax": "0"}},
 		{"no vault address on a primary with a peer", "vaultAddress", map[string]string{"kafka-platform:vaultAddress": ""}},
 		{"plain http vault", "vaultAddress", map[string]string{"kafka-platform:vaultAddress": "http://vault:8200"}},
-		{"aws auth without role", "vaultAwsAuthRole", map[string]string{"kafka-platform:vaultAuthMethod": "aws"}},
+		{"aws auth without role", "vaultAwsAuthRole", map[string]string{"kafka-platform:vaultAuthMethod": "aws", "kafka-platform:vaultAwsAuthRole": ""}},
 		{"unknown auth method", "vaultAuthMethod", map[string]string{"kafka-platform:vaultAuthMethod": "userpass"}},
 		{"kv mount on sys", "vaultKvMount", map[string]string{"kafka-platform:vaultKvMount": "sys"}},
 	}
