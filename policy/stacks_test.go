@@ -4,12 +4,16 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/open-policy-agent/opa/v1/ast"
+	"github.com/open-policy-agent/opa/v1/rego"
 
 	"github.com/tradingfirm/kafka-platform/internal/offline"
 )
@@ -149,5 +153,76 @@ func TestMutationKillRate(t *testing.T) {
 	sort.Strings(uncovered)
 	if len(uncovered) > 0 {
 		t.Errorf("mandatory rules no mutation of a real stack kills: %v", uncovered)
+	}
+}
+
+// zoneCounts evaluates the zone rule's own placement computation
+// (zone_counts) for role on every Kafka cluster of s: cluster -> zone -> pods.
+func zoneCounts(t *testing.T, s *stackDoc, role string) map[string]map[string]int {
+	t.Helper()
+	modules := map[string]string{}
+	err := fs.WalkDir(packFS, ".", func(path string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && filepath.Ext(path) == ".rego" {
+			b, rerr := packFS.ReadFile(path)
+			modules[path] = string(b)
+			return rerr
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	compiler, err := ast.CompileModulesWithOpt(modules, ast.CompileOpts{ParserOptions: ast.ParserOptions{RegoVersion: ast.RegoV0}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	in, err := plain(map[string]any{"resources": s.rs})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rs, err := rego.New(
+		rego.Query(`out := {label(k): zone_counts(k, role) | k := kafka_cluster[_]}`),
+		rego.Package("kafka_platform"), rego.Compiler(compiler), rego.SetRegoVersion(ast.RegoV0),
+		rego.Input(in), rego.Imports([]string{"data.kafka_platform"}),
+		rego.Module("role.rego", fmt.Sprintf("package kafka_platform\nrole := %q\n", role)),
+	).Eval(context.Background())
+	if err != nil || len(rs) != 1 {
+		t.Fatalf("zone_counts(%s): %v %v", role, rs, err)
+	}
+	b, _ := json.Marshal(rs[0].Bindings["out"])
+	var out map[string]map[string]int
+	if err := json.Unmarshal(b, &out); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// TestRealStacksZonePlacement: the zone rule sees the real placement -
+// spread node pools over the zones of the node groups their role label
+// selects - as 3 zones with 2+2+2 brokers and 1+1+1 controllers in prod and
+// 1+1+1 / 1+1+1 in dr, not merely "no violation".
+func TestRealStacksZonePlacement(t *testing.T) {
+	stacks := realStacks(t)
+	for _, c := range []struct {
+		stack                 string
+		brokers, controllers int // per zone
+	}{{"prod", 2, 1}, {"dr", 1, 1}} {
+		for role, per := range map[string]int{"broker": c.brokers, "controller": c.controllers} {
+			got := zoneCounts(t, stacks[c.stack], role)
+			if len(got) != 1 {
+				t.Fatalf("%s: want one Kafka cluster, got %v", c.stack, got)
+			}
+			for k, zones := range got {
+				if len(zones) != 3 {
+					t.Errorf("%s %s %ss in %d zones %v, want 3", c.stack, k, role, len(zones), zones)
+				}
+				for z, n := range zones {
+					if n != per {
+						t.Errorf("%s %s: %d %ss in %s, want %d", c.stack, k, n, role, z, per)
+					}
+				}
+				t.Logf("%s %s %ss by zone: %v", c.stack, k, role, zones)
+			}
+		}
 	}
 }
