@@ -4,6 +4,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/tradingfirm/kafka-platform/infra/eks"
+	"github.com/tradingfirm/kafka-platform/infra/lbcontroller"
 	"github.com/tradingfirm/kafka-platform/infra/nodegroups"
 	"github.com/tradingfirm/kafka-platform/infra/s3tier"
 	"github.com/tradingfirm/kafka-platform/infra/vpc"
@@ -22,6 +23,9 @@ type Infra struct {
 	Cluster *eks.Cluster
 	// Nodes are the system, controller and broker node groups.
 	Nodes *nodegroups.NodeGroups
+	// LBController is the AWS Load Balancer Controller: anything creating a
+	// Service of loadBalancerClass service.k8s.aws/nlb depends on it.
+	LBController *lbcontroller.Controller
 }
 
 // newCluster builds the EKS cluster and its node groups in the VPC's
@@ -79,6 +83,21 @@ func newCluster(ctx *pulumi.Context, cfg *config.Config, infra *Infra, vpcID pul
 		return err
 	}
 	infra.Cluster, infra.Nodes = cluster, nodes
+	// The controller runs on system nodes, so it waits for the node groups.
+	lbc, err := lbcontroller.New(ctx, name+"-lbc", lbcontroller.Args{
+		ChartVersion:    cfg.LBController.ChartVersion,
+		Region:          cfg.Stack.Region,
+		ClusterName:     cluster.Name,
+		VpcID:           vpcID,
+		OidcProviderArn: cluster.OidcProviderArn,
+		OidcIssuer:      cluster.OidcIssuer,
+		Tags:            cfg.Stack.Tags,
+	}, pulumi.Providers(cluster.Provider), pulumi.DependsOn([]pulumi.Resource{nodes}))
+	if err != nil {
+		return err
+	}
+	infra.LBController = lbc
+	out["lbControllerRoleArn"] = lbc.RoleArn
 	out["clusterName"] = cluster.Name
 	out["clusterEndpoint"] = cluster.Endpoint
 	out["kubeconfig"] = pulumi.ToSecret(cluster.KubeconfigJSON)
