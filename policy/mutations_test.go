@@ -28,6 +28,7 @@ const (
 	roleT  = "aws:iam/role:Role"
 	ngT    = "aws:eks/nodeGroup:NodeGroup"
 	subT   = "aws:ec2/subnet:Subnet"
+	logT   = "aws:s3/bucketLoggingV2:BucketLoggingV2"
 )
 
 // onFirst applies f to the first resource of typ.
@@ -53,6 +54,21 @@ func onIRSA(f func(st map[string]any) bool) func(*stackDoc) bool {
 				return false
 			})
 			if ok {
+				return true
+			}
+		}
+		return false
+	}
+}
+
+// onFirstSSE applies f to the first bucket encryption configuration whose
+// first rule's default algorithm is alg (aws:kms stands for both KMS forms).
+func onFirstSSE(alg string, f func(r map[string]any)) func(*stackDoc) bool {
+	return func(s *stackDoc) bool {
+		for _, r := range s.ofType(sseT) {
+			got, _ := getIn(r, "rules", 0, "applyServerSideEncryptionByDefault", "sseAlgorithm").(string)
+			if got == alg || alg == "aws:kms" && got == "aws:kms:dsse" {
+				f(r)
 				return true
 			}
 		}
@@ -151,11 +167,32 @@ var mutations = []mutation{
 			return true
 		})
 	})},
-	{"SSE-S3 instead of KMS", "deny_s3_sse_kms", "uses sseAlgorithm AES256", onFirst(sseT, func(r map[string]any) bool {
-		if getIn(r, "rules", 0, "applyServerSideEncryptionByDefault") == nil {
-			return false
-		}
+	{"no default encryption algorithm", "deny_s3_sse_kms", "uses sseAlgorithm unset", onFirstSSE("aws:kms", func(r map[string]any) {
+		setIn(r, nil, "rules", 0, "applyServerSideEncryptionByDefault")
+	})},
+	{"SSE-S3 on the data bucket", "stack_deny_s3_bucket_guardrails", "has no SSE-KMS default encryption", onFirstSSE("aws:kms", func(r map[string]any) {
 		setIn(r, "AES256", "rules", 0, "applyServerSideEncryptionByDefault", "sseAlgorithm")
+		setIn(r, nil, "rules", 0, "applyServerSideEncryptionByDefault", "kmsMasterKeyId")
+	})},
+	{"SSE-S3 on a bucket outside the stack", "stack_deny_s3_bucket_guardrails", "is not the target of another bucket's server access logging", onFirstSSE("aws:kms", func(r map[string]any) {
+		setIn(r, "AES256", "rules", 0, "applyServerSideEncryptionByDefault", "sseAlgorithm")
+		setIn(r, "someone-elses-bucket", "bucket")
+		r["dependencies"] = []any{}
+	})},
+	{"access-log target switched to SSE-KMS", "stack_deny_s3_bucket_guardrails", "has no SSE-S3 (AES256) default encryption", onFirstSSE("AES256", func(r map[string]any) {
+		setIn(r, "aws:kms", "rules", 0, "applyServerSideEncryptionByDefault", "sseAlgorithm")
+	})},
+	{"access logging removed, log bucket keeps SSE-S3", "stack_deny_s3_bucket_guardrails", "has no SSE-KMS default encryption", func(s *stackDoc) bool {
+		ls := s.ofType(logT)
+		for _, l := range ls {
+			s.remove(l)
+		}
+		return len(ls) > 0
+	}},
+	{"access logs of a bucket into itself", "stack_deny_s3_bucket_guardrails", "has no SSE-KMS default encryption", onFirst(logT, func(r map[string]any) bool {
+		// A bucket logging into itself is not "another bucket's" target:
+		// the SSE-S3 exception must not apply to the log bucket then.
+		setIn(r, r["targetBucket"], "bucket")
 		return true
 	})},
 	{"drop the TLS-only statement", "stack_deny_s3_bucket_guardrails", "denying requests without TLS", onFirst(polT, func(r map[string]any) bool {

@@ -185,3 +185,27 @@ func TestAdvisoryRules(t *testing.T) {
 		})
 	}
 }
+
+// TestSSEPerResource: the per-resource rule refuses an unset or unknown
+// default algorithm and accepts KMS; AES256 is left to the stack rule, which
+// alone can see whether the bucket is a server-access-log target (see
+// TestMutationsOnFixture: "SSE-S3 on the data bucket" is still denied).
+func TestSSEPerResource(t *testing.T) {
+	p := mustLoad(t).Only("deny_s3_sse_kms")
+	for _, c := range []struct {
+		alg  any
+		deny bool
+	}{{"aws:kms", false}, {"aws:kms:dsse", false}, {"AES256", false}, {"aes256", true}, {"none", true}, {nil, true}} {
+		r := map[string]any{"__type": sseT, "__name": "b-sse", "bucket": "b", "rules": []any{map[string]any{}}}
+		if c.alg != nil {
+			setIn(r, map[string]any{"sseAlgorithm": c.alg}, "rules", 0, "applyServerSideEncryptionByDefault")
+		}
+		vs, err := p.EvaluateResource(context.Background(), r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := len(vs) > 0; got != c.deny {
+			t.Errorf("sseAlgorithm %v: denied %v, want %v:%s", c.alg, got, c.deny, describe(vs))
+		}
+	}
+}

@@ -204,7 +204,7 @@ func zoneCounts(t *testing.T, s *stackDoc, role string) map[string]map[string]in
 func TestRealStacksZonePlacement(t *testing.T) {
 	stacks := realStacks(t)
 	for _, c := range []struct {
-		stack                 string
+		stack                string
 		brokers, controllers int // per zone
 	}{{"prod", 2, 1}, {"dr", 1, 1}} {
 		for role, per := range map[string]int{"broker": c.brokers, "controller": c.controllers} {
