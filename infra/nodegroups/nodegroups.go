@@ -52,7 +52,9 @@ type Args struct {
 	// Zones are the three zones (IDs or names) in the order of SubnetIDs.
 	// They name the per-zone groups, so they are part of the groups' names.
 	Zones []string
-	// SubnetIDs are the private subnets, one per zone, in Zones order.
+	// SubnetIDs are the private subnets, one per zone, in Zones order. Pass
+	// a pulumi.StringArray of the subnets' own ID outputs (not one array
+	// output) so each per-zone group depends on its own subnet only.
 	SubnetIDs pulumi.StringArrayInput
 	// BrokerInstanceType must be in config.NVMeInstanceTypes (local NVMe).
 	BrokerInstanceType string
@@ -266,7 +268,7 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 	var controllerNames, brokerNames pulumi.StringArray
 	var prevController, prevBroker []pulumi.Resource
 	for i, zone := range args.Zones {
-		zoneSubnet := pulumi.StringArray{subnets.Index(pulumi.Int(i))}
+		zoneSubnet := pulumi.StringArray{zoneSubnetID(args.SubnetIDs, subnets, i)}
 		c, err := group(fmt.Sprintf("%s-controller-%s", name, zone), topology.RoleController, args.ControllerInstanceType,
 			zoneSubnet, 1, 1, prevController)
 		if err != nil {
@@ -300,6 +302,19 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 		return nil, err
 	}
 	return ng, nil
+}
+
+// zoneSubnetID is the subnet of zone i. When the caller passes the subnets
+// as separate outputs (a pulumi.StringArray), the element itself is used, so
+// the zone's node groups depend on their own subnet only and the engine's
+// dependency graph (what the policy pack's zone rule reads) shows each
+// group's zone exactly. Indexing one array output would make every group
+// depend on all three subnets.
+func zoneSubnetID(in pulumi.StringArrayInput, all pulumi.StringArrayOutput, i int) pulumi.StringInput {
+	if arr, ok := in.(pulumi.StringArray); ok && i < len(arr) {
+		return arr[i]
+	}
+	return all.Index(pulumi.Int(i))
 }
 
 // nodeGroupTaints converts taints to the node group API's form.

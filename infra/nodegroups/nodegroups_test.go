@@ -104,6 +104,19 @@ func TestNodeGroupsLayout(t *testing.T) {
 		if _, ok := config.NVMeInstanceTypes[it[0]]; !ok {
 			t.Errorf("broker group %s uses %s, not an NVMe type", z, it[0])
 		}
+		// Separate subnet outputs in: each zone's groups depend on their
+		// own subnet only (the zone the policy pack computes from them).
+		for _, g := range []string{"kafka-test-broker-" + z, "kafka-test-controller-" + z} {
+			var subs []string
+			for _, d := range m.Find(ngType, g).Dependencies {
+				if strings.Contains(d, "aws:ec2/subnet:Subnet::") {
+					subs = append(subs, d[strings.LastIndex(d, "::")+2:])
+				}
+			}
+			if len(subs) != 1 || subs[0] != "private-"+z {
+				t.Errorf("%s depends on subnets %v, want only private-%s", g, subs, z)
+			}
+		}
 		if got := strs(b.Inputs["subnetIds"]); len(got) != 1 || got[0] != subnetIDs[z] {
 			t.Errorf("broker group %s subnets %v, want only its zone's %s", z, got, subnetIDs[z])
 		}
