@@ -75,8 +75,8 @@ func KVv2DataPath(mount, secret string) string {
 
 // MirrorMakerSecret is the secret (relative to the KV mount) holding the
 // primary's MirrorMaker source credentials: user.crt, user.key, ca.crt.
-// primaryName is the primary stack's base name, so several primaries can
-// share one Vault.
+// primaryName is the primary's Pulumi stack name (both stacks know it as a
+// plain value: internal/stack), so several primaries can share one Vault.
 func MirrorMakerSecret(primaryName string) string {
 	return "mirrormaker/" + primaryName + "/source-credentials"
 }
