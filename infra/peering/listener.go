@@ -20,6 +20,11 @@ type ListenerAccess struct {
 	// balancers (AWS Load Balancer Controller annotation
 	// service.beta.kubernetes.io/aws-load-balancer-security-groups).
 	SecurityGroupID pulumi.StringOutput `pulumi:"securityGroupId"`
+	// Resources are the group and its rules: DependsOn these (not the
+	// component) to wait for them; a dependency on a component expands only
+	// to the children registered so far, which makes renders
+	// non-deterministic.
+	Resources []pulumi.Resource
 }
 
 // ListenerAccessArgs configures ListenerAccess.
@@ -88,7 +93,7 @@ func NewListenerAccess(ctx *pulumi.Context, name string, args ListenerAccessArgs
 	if err != nil {
 		return nil, err
 	}
-	if _, err := vpc.NewSecurityGroupIngressRule(ctx, name+"-from-peer", &vpc.SecurityGroupIngressRuleArgs{
+	in, err := vpc.NewSecurityGroupIngressRule(ctx, name+"-from-peer", &vpc.SecurityGroupIngressRuleArgs{
 		SecurityGroupId: sg.ID().ToStringOutput(),
 		Description:     pulumi.String("MirrorMaker 2 in the peer region to the cross-region listener"),
 		IpProtocol:      pulumi.String("tcp"),
@@ -96,10 +101,11 @@ func NewListenerAccess(ctx *pulumi.Context, name string, args ListenerAccessArgs
 		ToPort:          pulumi.Int(args.Port),
 		CidrIpv4:        pulumi.String(args.PeerCidr.Masked().String()),
 		Tags:            tags,
-	}, pulumi.Parent(l)); err != nil {
+	}, pulumi.Parent(l))
+	if err != nil {
 		return nil, err
 	}
-	if _, err := vpc.NewSecurityGroupEgressRule(ctx, name+"-to-brokers", &vpc.SecurityGroupEgressRuleArgs{
+	eg, err := vpc.NewSecurityGroupEgressRule(ctx, name+"-to-brokers", &vpc.SecurityGroupEgressRuleArgs{
 		SecurityGroupId: sg.ID().ToStringOutput(),
 		Description:     pulumi.String("Load balancer to the brokers' listener port inside the VPC (traffic and health checks)"),
 		IpProtocol:      pulumi.String("tcp"),
@@ -107,9 +113,11 @@ func NewListenerAccess(ctx *pulumi.Context, name string, args ListenerAccessArgs
 		ToPort:          pulumi.Int(args.Port),
 		CidrIpv4:        pulumi.String(args.VpcCidr.Masked().String()),
 		Tags:            tags,
-	}, pulumi.Parent(l)); err != nil {
+	}, pulumi.Parent(l))
+	if err != nil {
 		return nil, err
 	}
+	l.Resources = []pulumi.Resource{sg, in, eg}
 	l.SecurityGroupID = sg.ID().ToStringOutput()
 	if err := ctx.RegisterResourceOutputs(l, pulumi.Map{"securityGroupId": l.SecurityGroupID}); err != nil {
 		return nil, err

@@ -199,9 +199,11 @@ func newDRSource(ctx *pulumi.Context, cfg *config.Config, infra *Infra, kafka *K
 	if err != nil {
 		return err
 	}
-	deps := []pulumi.Resource{w}
-	if kafka.Component != nil {
-		deps = append(deps, kafka.Component)
+	// Custom resources, not components: a dependency on a component expands
+	// only to the children registered so far (non-deterministic renders).
+	deps := append([]pulumi.Resource{}, w.Resources...)
+	if kafka.Component != nil && kafka.Component.Kafka != nil {
+		deps = append(deps, kafka.Component.Kafka)
 	}
 	if _, err := vault.NewPusher(ctx, cfg.Stack.Name+"-vault-pusher", vault.PusherArgs{
 		Provider: infra.Cluster.Provider, Namespace: kafka.Namespace, ServiceAccount: pusherServiceAccount,
@@ -291,7 +293,7 @@ func newDRTarget(ctx *pulumi.Context, cfg *config.Config, infra *Infra, kafka *K
 		VaultAddress: cfg.Vault.Address, VaultNamespace: cfg.Vault.Namespace,
 		AuthPath: vaultAuthPath(cfg), Role: syncRole,
 		KvMount: cfg.Vault.KvMount, Secret: secret, SecretName: SourceCredentialsSecret,
-	}, pulumi.DependsOn([]pulumi.Resource{w}))
+	}, pulumi.DependsOn(w.Resources))
 	if err != nil {
 		return err
 	}
@@ -303,9 +305,11 @@ func newDRTarget(ctx *pulumi.Context, cfg *config.Config, infra *Infra, kafka *K
 		return b, nil
 	}).(pulumi.StringOutput)
 	name := mirrorMakerName(cfg)
-	deps := []pulumi.Resource{sync, pcx}
-	if kafka.Component != nil {
-		deps = append(deps, kafka.Component)
+	// The credentials Secret and the DR cluster first. Not the peering:
+	// Connect retries the source until the routes exist.
+	deps := append([]pulumi.Resource{}, sync.Resources...)
+	if kafka.Component != nil && kafka.Component.Kafka != nil {
+		deps = append(deps, kafka.Component.Kafka)
 	}
 	mm, err := mirrormaker.New(ctx, cfg.Stack.Name+"-mirrormaker", mirrormaker.Args{
 		Provider: infra.Cluster.Provider,

@@ -83,7 +83,7 @@ func newKafka(ctx *pulumi.Context, cfg *config.Config, infra *Infra, xr *CrossRe
 	}
 	if xr != nil && xr.ListenerAccess != nil {
 		// The listener's load balancers name this group.
-		deps = append(deps, xr.ListenerAccess)
+		deps = append(deps, xr.ListenerAccess.Resources...)
 	}
 	if len(deps) > 0 {
 		opts = append(opts, pulumi.DependsOn(deps))

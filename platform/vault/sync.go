@@ -89,6 +89,9 @@ type Sync struct {
 
 	// SecretName is the Kubernetes Secret MirrorMaker 2 references.
 	SecretName pulumi.StringOutput `pulumi:"secretName"`
+	// Resources are the VSO release and objects: DependsOn these rather
+	// than the component (see Wiring.Resources).
+	Resources []pulumi.Resource
 }
 
 // SyncArgs configures the Sync.
@@ -192,9 +195,11 @@ func NewSync(ctx *pulumi.Context, name string, args SyncArgs, opts ...pulumi.Res
 			Destination: Destination{Name: args.SecretName, Create: true, Labels: map[string]string{"app.kubernetes.io/part-of": "kafka-platform"}},
 		},
 	}
-	if _, err := kube.Apply(ctx, name+"-secret", vss, after...); err != nil {
+	vs, err := kube.Apply(ctx, name+"-secret", vss, after...)
+	if err != nil {
 		return nil, err
 	}
+	s.Resources = []pulumi.Resource{rel, sa, vs}
 	s.SecretName = pulumi.String(args.SecretName).ToStringOutput()
 	if err := ctx.RegisterResourceOutputs(s, pulumi.Map{"secretName": s.SecretName}); err != nil {
 		return nil, err

@@ -18,6 +18,10 @@ type Wiring struct {
 	AuthPath pulumi.StringOutput `pulumi:"authPath"`
 	// KvMount is the KV v2 mount path.
 	KvMount pulumi.StringOutput `pulumi:"kvMount"`
+	// Resources are the custom resources created (mount, backend, its
+	// config, policies, roles): DependsOn these rather than the component,
+	// whose expansion depends on registration timing.
+	Resources []pulumi.Resource
 }
 
 // Consumer is a workload that logs in with its service account and gets one
@@ -121,6 +125,7 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 			return nil, err
 		}
 		kvMount = m.Path
+		w.Resources = append(w.Resources, m)
 	}
 
 	backend, err := vaultsdk.NewAuthBackend(ctx, name+"-k8s-auth", &vaultsdk.AuthBackendArgs{
@@ -135,15 +140,18 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 	// service-account token and CA (DisableLocalCaJwt); without a reviewer
 	// JWT it calls TokenReview with the client's own token, which is why each
 	// consumer's service account is bound to system:auth-delegator.
-	if _, err := vaultk8s.NewAuthBackendConfig(ctx, name+"-k8s-auth-config", &vaultk8s.AuthBackendConfigArgs{
+	w.Resources = append(w.Resources, backend)
+	bc, err := vaultk8s.NewAuthBackendConfig(ctx, name+"-k8s-auth-config", &vaultk8s.AuthBackendConfigArgs{
 		Backend:           backend.Path,
 		KubernetesHost:    args.KubernetesHost,
 		KubernetesCaCert:  args.KubernetesCACert,
 		Issuer:            args.Issuer,
 		DisableLocalCaJwt: pulumi.Bool(true),
-	}, child...); err != nil {
+	}, child...)
+	if err != nil {
 		return nil, err
 	}
+	w.Resources = append(w.Resources, bc)
 	for _, c := range args.Consumers {
 		doc, _ := c.Policy.Document() // checked above
 		pol, err := vaultsdk.NewPolicy(ctx, name+"-"+c.Role, &vaultsdk.PolicyArgs{
@@ -153,7 +161,7 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 		if err != nil {
 			return nil, err
 		}
-		if _, err := vaultk8s.NewAuthBackendRole(ctx, name+"-"+c.Role+"-role", &vaultk8s.AuthBackendRoleArgs{
+		role, err := vaultk8s.NewAuthBackendRole(ctx, name+"-"+c.Role+"-role", &vaultk8s.AuthBackendRoleArgs{
 			Backend:                       backend.Path,
 			RoleName:                      pulumi.String(c.Role),
 			BoundServiceAccountNames:      pulumi.ToStringArray([]string{c.ServiceAccount}),
@@ -165,9 +173,11 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 			TokenNoDefaultPolicy: pulumi.Bool(false),
 			TokenTtl:             pulumi.Int(tokenTTLSeconds),
 			TokenMaxTtl:          pulumi.Int(tokenMaxTTLSeconds),
-		}, child...); err != nil {
+		}, child...)
+		if err != nil {
 			return nil, err
 		}
+		w.Resources = append(w.Resources, pol, role)
 	}
 	w.AuthPath = backend.Path
 	w.KvMount = kvMount
