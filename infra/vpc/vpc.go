@@ -64,6 +64,10 @@ type Vpc struct {
 	VpcID pulumi.StringOutput `pulumi:"vpcId"`
 	// PrivateSubnetIDs are the private subnets in AZ order.
 	PrivateSubnetIDs pulumi.StringArrayOutput `pulumi:"privateSubnetIds"`
+	// PrivateSubnets holds the same IDs as separate outputs, one per AZ, so a
+	// per-zone dependent (a broker node group) depends on its own subnet only
+	// and the dependency graph shows its zone exactly.
+	PrivateSubnets pulumi.StringArray
 	// PublicSubnetIDs are the public subnets in AZ order.
 	PublicSubnetIDs pulumi.StringArrayOutput `pulumi:"publicSubnetIds"`
 	// PrivateRouteTableIDs are the per-AZ private route tables in AZ order;
@@ -237,6 +241,7 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 
 	c.VpcID = vpc.ID().ToStringOutput()
 	c.PrivateSubnetIDs = privateIDs.ToStringArrayOutput()
+	c.PrivateSubnets = privateIDs
 	c.PublicSubnetIDs = publicIDs.ToStringArrayOutput()
 	c.PrivateRouteTableIDs = privateRTs.ToStringArrayOutput()
 	c.EndpointSecurityGroupID = sg.ID().ToStringOutput()

@@ -84,6 +84,9 @@ func newCluster(ctx *pulumi.Context, cfg *config.Config, infra *Infra, vpcID pul
 	}
 	infra.Cluster, infra.Nodes = cluster, nodes
 	// The controller runs on system nodes, so it waits for the node groups.
+	// Dependencies name concrete resources, never a component: the Go SDK
+	// expands a component into the children registered so far, which races
+	// with their registration (sdk/go/pulumi/rpc.go addDependency).
 	lbc, err := lbcontroller.New(ctx, name+"-lbc", lbcontroller.Args{
 		ChartVersion:    cfg.LBController.ChartVersion,
 		Region:          cfg.Stack.Region,
@@ -92,7 +95,7 @@ func newCluster(ctx *pulumi.Context, cfg *config.Config, infra *Infra, vpcID pul
 		OidcProviderArn: cluster.OidcProviderArn,
 		OidcIssuer:      cluster.OidcIssuer,
 		Tags:            cfg.Stack.Tags,
-	}, pulumi.Providers(cluster.Provider), pulumi.DependsOn([]pulumi.Resource{nodes}))
+	}, pulumi.Providers(cluster.Provider), pulumi.DependsOn(nodes.Groups))
 	if err != nil {
 		return err
 	}
@@ -138,7 +141,7 @@ func newInfra(ctx *pulumi.Context, cfg *config.Config, out Outputs) (*Infra, err
 	out["publicSubnetIds"] = network.PublicSubnetIDs
 	out["privateRouteTableIds"] = network.PrivateRouteTableIDs
 
-	if err := newCluster(ctx, cfg, infra, network.VpcID, network.PrivateSubnetIDs, out); err != nil {
+	if err := newCluster(ctx, cfg, infra, network.VpcID, network.PrivateSubnets, out); err != nil {
 		return nil, err
 	}
 

@@ -79,7 +79,7 @@ func newKafka(ctx *pulumi.Context, cfg *config.Config, infra *Infra, xr *CrossRe
 	var deps []pulumi.Resource
 	if infra.Nodes != nil {
 		// Kafka pods need their dedicated nodes to exist.
-		deps = append(deps, infra.Nodes)
+		deps = append(deps, infra.Nodes.Groups...)
 	}
 	if xr != nil && xr.ListenerAccess != nil {
 		// The listener's load balancers name this group.
@@ -92,7 +92,7 @@ func newKafka(ctx *pulumi.Context, cfg *config.Config, infra *Infra, xr *CrossRe
 		// The cross-region bootstrap Service has loadBalancerClass
 		// service.k8s.aws/nlb: only the AWS Load Balancer Controller gives it
 		// an address, and pulumi waits for one.
-		opts = append(opts, pulumi.DependsOn([]pulumi.Resource{infra.LBController}))
+		opts = append(opts, pulumi.DependsOn([]pulumi.Resource{infra.LBController.Release}))
 	}
 	s, err := strimzi.New(ctx, cfg.Stack.Name+"-kafka", args, opts...)
 	if err != nil {

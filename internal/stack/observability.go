@@ -98,7 +98,7 @@ func newObservability(ctx *pulumi.Context, cfg *config.Config, infra *Infra, kaf
 	}
 	args := observabilityArgs(cfg)
 	if kafka != nil && kafka.Component != nil {
-		args.CanaryDependsOn = []pulumi.Resource{kafka.Component}
+		args.CanaryDependsOn = []pulumi.Resource{kafka.Component.Kafka}
 	}
 	obs, err := observability.New(ctx, cfg.Stack.Name+"-observability", args, pulumi.Provider(infra.Cluster.Provider))
 	if err != nil {
