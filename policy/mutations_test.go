@@ -1,5 +1,7 @@
 package policy
 
+import "sort"
+
 // mutation breaks one guarantee of a compliant stack; the rule must then
 // report it with a message containing want.
 type mutation struct {
@@ -339,7 +341,9 @@ func twoZones(s *stackDoc, role string) bool {
 		}
 		return true
 	}
-	// spread: drop the subnets of one zone from every node group of the role
+	// spread: move the role's node groups out of one zone, into another zone
+	// the role already uses (whether each group spans all zones or, as in the
+	// real stacks, each sits in its own zone's subnet).
 	zoneOf := map[string]string{}
 	for _, sub := range s.ofType(subT) {
 		z, _ := sub["availabilityZone"].(string)
@@ -348,30 +352,47 @@ func twoZones(s *stackDoc, role string) bool {
 		}
 		zoneOf[sub["__urn"].(string)] = z
 	}
-	changed := false
+	var groups []map[string]any
+	subnetIn := map[string]string{} // zone -> a subnet URN the role uses there
+	var zones []string
 	for _, ng := range s.ofType(ngT) {
 		if getIn(ng, "labels", "kafka-platform/role") != role {
 			continue
 		}
+		groups = append(groups, ng)
 		deps, _ := ng["dependencies"].([]any)
-		var zones []string
 		for _, d := range deps {
-			if z, ok := zoneOf[d.(string)]; ok {
+			z, ok := zoneOf[d.(string)]
+			if !ok {
+				continue
+			}
+			if _, seen := subnetIn[z]; !seen {
+				subnetIn[z] = d.(string)
 				zones = append(zones, z)
 			}
 		}
-		if len(zones) == 0 {
-			continue
-		}
-		drop := zones[len(zones)-1]
-		var keep []any
+	}
+	if len(zones) < 2 {
+		return false
+	}
+	sort.Strings(zones)
+	from, to := zones[len(zones)-1], zones[0]
+	changed := false
+	for _, ng := range groups {
+		deps, _ := ng["dependencies"].([]any)
+		var out []any
+		seen := map[string]bool{}
 		for _, d := range deps {
-			if zoneOf[d.(string)] != drop {
-				keep = append(keep, d)
+			u := d.(string)
+			if zoneOf[u] == from {
+				u, changed = subnetIn[to], true
+			}
+			if !seen[u] {
+				seen[u] = true
+				out = append(out, u)
 			}
 		}
-		ng["dependencies"] = keep
-		changed = true
+		ng["dependencies"] = out
 	}
 	return changed
 }
