@@ -66,15 +66,18 @@ func Run(opts Options, program Program) (*Result, error) {
 		}
 		for name, in := range outs {
 			name := name
-			o := pulumi.ToOutput(in)
-			outputs[name] = o
-			ctx.Export(name, o)
-			o.ApplyT(func(v any) (any, error) {
+			// Export the recording apply itself: the runtime waits for exported
+			// outputs before RunErr returns, so every value is recorded by
+			// then (a side apply on the original output could still be
+			// running when RunErr returns).
+			rec := pulumi.ToOutput(in).ApplyT(func(v any) (any, error) {
 				mu.Lock()
 				defer mu.Unlock()
 				values[name] = v
 				return v, nil
 			})
+			outputs[name] = rec
+			ctx.Export(name, rec)
 		}
 		return nil
 	}, pulumi.WithMocks(config.Project, opts.Stack, m), cfgOpt)
