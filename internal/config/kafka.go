@@ -151,8 +151,8 @@ var (
 		Description: "Namespace of the Strimzi cluster operator and Drain Cleaner, separate from the Kafka namespace so the operator's RBAC and upgrades are isolated from the data plane."})
 	keyDrainCleanerVersion = define(Key{Name: "drainCleanerVersion", Type: String, Default: DefaultDrainCleanerVersion,
 		Description: "Version of the Strimzi Drain Cleaner Helm chart (oci://quay.io/strimzi-helm/strimzi-drain-cleaner). 1.6.1 ships with Strimzi 1.2.0."})
-	keyCertManagerVersion = define(Key{Name: "certManagerVersion", Type: String, Default: "v1.19.1",
-		Description: "Version of the cert-manager Helm chart (https://charts.jetstack.io) installed for the Drain Cleaner webhook's certificate, which cert-manager renews automatically. Empty: cert-manager is already installed in the cluster and is not managed here."})
+	keyCertManagerVersion = define(Key{Name: "certManagerVersion", Type: String, Default: "v1.19.2",
+		Description: "Version of the cert-manager Helm chart (https://charts.jetstack.io) installed for the Drain Cleaner webhook's certificate, which cert-manager renews automatically. v1.19.2 (December 2025) is the latest patch of the 1.19 line this was checked against. Empty: cert-manager is already installed in the cluster and is not managed here."})
 	keyKafkaVersion = define(Key{Name: "kafkaVersion", Type: String, Default: DefaultKafkaVersion,
 		Description: "Kafka version the brokers run (Kafka.spec.kafka.version). 4.3.1 is the newest Strimzi 1.2.0 supports; the broker image must be built from the same version."})
 	keyMetadataVersion = define(Key{Name: "kafkaMetadataVersion", Type: String, Default: DefaultMetadataVersion,
