@@ -40,6 +40,10 @@ type Resource struct {
 	SecretInputs []string
 	// Read is true for resources read (StackReference, .Get) rather than created.
 	Read bool
+
+	// id is the ID the mocks gave the resource (Mocks.ID reads it); kept
+	// unexported so it never reaches a render file.
+	id string
 }
 
 // Mocks is a pulumi.MockResourceMonitor that records every resource and
@@ -136,6 +140,26 @@ func (m *Mocks) Find(typ, name string) *Resource {
 	return nil
 }
 
+// ID returns the ID the mocks gave the resource of type typ and logical
+// name, so tests can follow a reference (a route's natGatewayId) back to the
+// resource; ok is false when no such resource was registered.
+func (m *Mocks) ID(typ, name string) (id string, ok bool) {
+	r := m.Find(typ, name)
+	if r == nil {
+		return "", false
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return r.id, true
+}
+
+// Run runs program under these mocks as project m.Project, stack m.Stack
+// (the Pulumi mock engine's RunErr); every resource it registers is then in
+// m.Resources().
+func (m *Mocks) Run(program pulumi.RunFunc, opts ...pulumi.RunOption) error {
+	return pulumi.RunErr(program, append([]pulumi.RunOption{pulumi.WithMocks(m.Project, m.Stack, m)}, opts...)...)
+}
+
 // fakeID is a stable placeholder derived from the name: "fake-" marks it.
 func fakeID(prefix, name string) string {
 	h := sha256.Sum256([]byte(name))
@@ -187,6 +211,7 @@ func (m *Mocks) NewResource(args pulumi.MockResourceArgs) (string, resource.Prop
 	if err != nil {
 		return "", nil, err
 	}
+	rec.id = id
 	m.noteSecrets(resource.NewObjectProperty(args.Inputs), false)
 	m.noteSecrets(resource.NewObjectProperty(state), false)
 	m.mu.Lock()

@@ -59,7 +59,7 @@ func Run(opts Options, program Program) (*Result, error) {
 		}
 		sort.Strings(info.ConfigSecretKeys)
 	}
-	err := pulumi.RunErr(func(ctx *pulumi.Context) error {
+	err := m.Run(func(ctx *pulumi.Context) error {
 		outs, err := program(ctx)
 		if err != nil {
 			return err
@@ -80,7 +80,7 @@ func Run(opts Options, program Program) (*Result, error) {
 			ctx.Export(name, rec)
 		}
 		return nil
-	}, pulumi.WithMocks(config.Project, opts.Stack, m), cfgOpt)
+	}, cfgOpt)
 	if err != nil {
 		return nil, err
 	}
