@@ -5,42 +5,14 @@ import (
 	"fmt"
 	"net/netip"
 	"strings"
-	"sync"
 	"testing"
 
-	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/tradingfirm/kafka-platform/internal/iampolicy"
 	"github.com/tradingfirm/kafka-platform/internal/render"
+	"github.com/tradingfirm/kafka-platform/internal/render/rendertest"
 )
-
-// idMocks records the ID the shared mocks gave each resource, so tests can
-// follow references (a route's natGatewayId) back to the resource.
-type idMocks struct {
-	*render.Mocks
-	mu  sync.Mutex
-	ids map[string]string // type + " " + name -> id
-}
-
-func (m *idMocks) NewResource(args pulumi.MockResourceArgs) (string, resource.PropertyMap, error) {
-	id, state, err := m.Mocks.NewResource(args)
-	m.mu.Lock()
-	m.ids[args.TypeToken+" "+args.Name] = id
-	m.mu.Unlock()
-	return id, state, err
-}
-
-func (m *idMocks) id(t *testing.T, typ, name string) string {
-	t.Helper()
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	id, ok := m.ids[typ+" "+name]
-	if !ok {
-		t.Fatalf("no %s named %s", typ, name)
-	}
-	return id
-}
 
 const (
 	tSubnet   = "aws:ec2/subnet:Subnet"
@@ -74,31 +46,12 @@ func testArgs(zoneIDs bool) Args {
 	}
 }
 
-func run(t *testing.T, args Args) *idMocks {
+func run(t *testing.T, args Args) *render.Mocks {
 	t.Helper()
-	m := &idMocks{Mocks: render.NewMocks("kafka-platform", "test", "us-east-1"), ids: map[string]string{}}
-	err := pulumi.RunErr(func(ctx *pulumi.Context) error {
+	return rendertest.Run(t, func(ctx *pulumi.Context) error {
 		_, err := New(ctx, "kafka-test", args)
 		return err
-	}, pulumi.WithMocks("kafka-platform", "test", m))
-	if err != nil {
-		t.Fatalf("New: %v", err)
-	}
-	return m
-}
-
-func find(t *testing.T, m *idMocks, typ, name string) *render.Resource {
-	t.Helper()
-	r := m.Find(typ, name)
-	if r == nil {
-		t.Fatalf("no %s named %s", typ, name)
-	}
-	return r
-}
-
-func str(r *render.Resource, key string) string {
-	s, _ := r.Inputs[key].(string)
-	return s
+	})
 }
 
 func tags(r *render.Resource) map[string]any {
@@ -132,15 +85,15 @@ func TestSubnetsOnePerZoneWithConfiguredCIDRs(t *testing.T) {
 			} {
 				seenZones := map[string]bool{}
 				for i, az := range args.AZs {
-					s := find(t, m, tSubnet, fmt.Sprintf("kafka-test-%s-%s", kind.name, az))
-					if got := str(s, zoneKey); got != az {
+					s := rendertest.MustFind(t, m, tSubnet, fmt.Sprintf("kafka-test-%s-%s", kind.name, az))
+					if got := rendertest.Str(s, zoneKey); got != az {
 						t.Errorf("%s: %s = %q, want %q", s.Name, zoneKey, got, az)
 					}
 					if _, ok := s.Inputs[otherKey]; ok {
 						t.Errorf("%s: %s set as well as %s; zone IDs and names must not be mixed", s.Name, otherKey, zoneKey)
 					}
-					seenZones[str(s, zoneKey)] = true
-					if got := str(s, "cidrBlock"); got != kind.cidrs[i].String() {
+					seenZones[rendertest.Str(s, zoneKey)] = true
+					if got := rendertest.Str(s, "cidrBlock"); got != kind.cidrs[i].String() {
 						t.Errorf("%s: cidrBlock %q, want %q", s.Name, got, kind.cidrs[i])
 					}
 					if got := tags(s)[kind.lbTag]; got != "1" {
@@ -167,26 +120,26 @@ func TestPrivateRouteTablesUseTheirOwnZonesNAT(t *testing.T) {
 	nats := map[string]bool{}
 	for _, az := range args.AZs {
 		priv := fmt.Sprintf("kafka-test-private-%s", az)
-		rtID := m.id(t, tRT, priv)
+		rtID := rendertest.MustID(t, m, tRT, priv)
 		natName := fmt.Sprintf("kafka-test-nat-%s", az)
-		natID := m.id(t, tNAT, natName)
+		natID := rendertest.MustID(t, m, tNAT, natName)
 		nats[natID] = true
 
-		route := find(t, m, tRoute, priv+"-default")
-		if str(route, "routeTableId") != rtID || str(route, "destinationCidrBlock") != "0.0.0.0/0" {
+		route := rendertest.MustFind(t, m, tRoute, priv+"-default")
+		if rendertest.Str(route, "routeTableId") != rtID || rendertest.Str(route, "destinationCidrBlock") != "0.0.0.0/0" {
 			t.Errorf("%s: route %v is not the default route of %s", az, route.Inputs, priv)
 		}
-		if got := str(route, "natGatewayId"); got != natID {
+		if got := rendertest.Str(route, "natGatewayId"); got != natID {
 			t.Errorf("%s: default route goes to %q, want this zone's NAT %q", az, got, natID)
 		}
 		// The NAT itself sits in this zone's public subnet.
-		nat := find(t, m, tNAT, natName)
-		if got, want := str(nat, "subnetId"), m.id(t, tSubnet, fmt.Sprintf("kafka-test-public-%s", az)); got != want {
+		nat := rendertest.MustFind(t, m, tNAT, natName)
+		if got, want := rendertest.Str(nat, "subnetId"), rendertest.MustID(t, m, tSubnet, fmt.Sprintf("kafka-test-public-%s", az)); got != want {
 			t.Errorf("%s: NAT in subnet %q, want this zone's public subnet %q", az, got, want)
 		}
 		// The private subnet is associated with this zone's table only.
-		assoc := find(t, m, tRTA, priv)
-		if str(assoc, "subnetId") != m.id(t, tSubnet, priv) || str(assoc, "routeTableId") != rtID {
+		assoc := rendertest.MustFind(t, m, tRTA, priv)
+		if rendertest.Str(assoc, "subnetId") != rendertest.MustID(t, m, tSubnet, priv) || rendertest.Str(assoc, "routeTableId") != rtID {
 			t.Errorf("%s: association %v does not tie the private subnet to its zone's table", az, assoc.Inputs)
 		}
 	}
@@ -198,8 +151,8 @@ func TestPrivateRouteTablesUseTheirOwnZonesNAT(t *testing.T) {
 func TestS3GatewayEndpointOnEveryPrivateRouteTable(t *testing.T) {
 	args := testArgs(false)
 	m := run(t, args)
-	ep := find(t, m, tEndpoint, "kafka-test-s3")
-	if str(ep, "vpcEndpointType") != "Gateway" || str(ep, "serviceName") != "com.amazonaws.us-east-1.s3" {
+	ep := rendertest.MustFind(t, m, tEndpoint, "kafka-test-s3")
+	if rendertest.Str(ep, "vpcEndpointType") != "Gateway" || rendertest.Str(ep, "serviceName") != "com.amazonaws.us-east-1.s3" {
 		t.Fatalf("s3 endpoint: %v", ep.Inputs)
 	}
 	got := map[string]bool{}
@@ -207,7 +160,7 @@ func TestS3GatewayEndpointOnEveryPrivateRouteTable(t *testing.T) {
 		got[id.(string)] = true
 	}
 	for _, az := range args.AZs {
-		if id := m.id(t, tRT, "kafka-test-private-"+az); !got[id] {
+		if id := rendertest.MustID(t, m, tRT, "kafka-test-private-"+az); !got[id] {
 			t.Errorf("private route table of %s (%s) is not attached to the S3 gateway endpoint", az, id)
 		}
 	}
@@ -219,8 +172,8 @@ func TestS3GatewayEndpointOnEveryPrivateRouteTable(t *testing.T) {
 func TestInterfaceEndpointsBehindVpcOnlySecurityGroup(t *testing.T) {
 	args := testArgs(false)
 	m := run(t, args)
-	sg := find(t, m, tSG, "kafka-test-endpoints")
-	sgID := m.id(t, tSG, "kafka-test-endpoints")
+	sg := rendertest.MustFind(t, m, tSG, "kafka-test-endpoints")
+	sgID := rendertest.MustID(t, m, tSG, "kafka-test-endpoints")
 	ingress, _ := sg.Inputs["ingress"].([]any)
 	if len(ingress) == 0 {
 		t.Fatal("endpoint security group has no ingress")
@@ -249,11 +202,11 @@ func TestInterfaceEndpointsBehindVpcOnlySecurityGroup(t *testing.T) {
 
 	privIDs := map[string]bool{}
 	for _, az := range args.AZs {
-		privIDs[m.id(t, tSubnet, "kafka-test-private-"+az)] = true
+		privIDs[rendertest.MustID(t, m, tSubnet, "kafka-test-private-"+az)] = true
 	}
 	for _, svc := range DefaultInterfaceEndpoints {
-		ep := find(t, m, tEndpoint, "kafka-test-"+svc)
-		if str(ep, "vpcEndpointType") != "Interface" || str(ep, "serviceName") != "com.amazonaws.us-east-1."+svc {
+		ep := rendertest.MustFind(t, m, tEndpoint, "kafka-test-"+svc)
+		if rendertest.Str(ep, "vpcEndpointType") != "Interface" || rendertest.Str(ep, "serviceName") != "com.amazonaws.us-east-1."+svc {
 			t.Errorf("%s: %v", svc, ep.Inputs)
 		}
 		if ep.Inputs["privateDnsEnabled"] != true {
@@ -280,34 +233,31 @@ func TestFlowLogsAllTrafficEncryptedWithRetention(t *testing.T) {
 	args.FlowLogRetentionDays = 731
 	m := run(t, args)
 
-	fl := find(t, m, tFlowLog, "kafka-test")
-	if str(fl, "vpcId") != m.id(t, "aws:ec2/vpc:Vpc", "kafka-test") {
-		t.Errorf("flow log on %q, want the VPC", str(fl, "vpcId"))
+	fl := rendertest.MustFind(t, m, tFlowLog, "kafka-test")
+	if rendertest.Str(fl, "vpcId") != rendertest.MustID(t, m, "aws:ec2/vpc:Vpc", "kafka-test") {
+		t.Errorf("flow log on %q, want the VPC", rendertest.Str(fl, "vpcId"))
 	}
-	if str(fl, "trafficType") != "ALL" || str(fl, "logDestinationType") != "cloud-watch-logs" {
+	if rendertest.Str(fl, "trafficType") != "ALL" || rendertest.Str(fl, "logDestinationType") != "cloud-watch-logs" {
 		t.Errorf("flow log: %v", fl.Inputs)
 	}
-	lg := find(t, m, tLogGroup, "kafka-test-flow-logs")
+	lg := rendertest.MustFind(t, m, tLogGroup, "kafka-test-flow-logs")
 	if lg.Inputs["retentionInDays"] != 731.0 {
 		t.Errorf("retention %v, want 731", lg.Inputs["retentionInDays"])
 	}
 	wantArn := "arn:aws:logs:us-east-1:000000000000:log-group:/aws/vpc-flow-logs/kafka-test"
-	if str(fl, "logDestination") != wantArn {
-		t.Errorf("flow log goes to %q, want %q", str(fl, "logDestination"), wantArn)
+	if rendertest.Str(fl, "logDestination") != wantArn {
+		t.Errorf("flow log goes to %q, want %q", rendertest.Str(fl, "logDestination"), wantArn)
 	}
-	key := find(t, m, tKey, "kafka-test-flow-logs")
-	if !strings.HasPrefix(str(lg, "kmsKeyId"), "arn:aws:kms:") || key.Inputs["enableKeyRotation"] != true {
-		t.Errorf("log group key %q, rotation %v", str(lg, "kmsKeyId"), key.Inputs["enableKeyRotation"])
+	key := rendertest.MustFind(t, m, tKey, "kafka-test-flow-logs")
+	if !strings.HasPrefix(rendertest.Str(lg, "kmsKeyId"), "arn:aws:kms:") || key.Inputs["enableKeyRotation"] != true {
+		t.Errorf("log group key %q, rotation %v", rendertest.Str(lg, "kmsKeyId"), key.Inputs["enableKeyRotation"])
 	}
 	if !key.Protect || !key.Retain || !lg.Protect || !lg.Retain {
 		t.Errorf("flow log key/group not protected and retained: key %v/%v group %v/%v", key.Protect, key.Retain, lg.Protect, lg.Retain)
 	}
 
 	// The key lets CloudWatch Logs use it only for this log group.
-	var kp iampolicy.Document
-	if err := json.Unmarshal([]byte(str(key, "policy")), &kp); err != nil {
-		t.Fatal(err)
-	}
+	kp := rendertest.Policy(t, key.Inputs["policy"])
 	var logsStmt *iampolicy.Statement
 	for i, s := range kp.Statement {
 		if len(s.Principal["Service"]) > 0 {
@@ -316,15 +266,12 @@ func TestFlowLogsAllTrafficEncryptedWithRetention(t *testing.T) {
 	}
 	if logsStmt == nil || logsStmt.Principal["Service"][0] != "logs.us-east-1.amazonaws.com" ||
 		logsStmt.Condition["ArnEquals"]["kms:EncryptionContext:aws:logs:arn"][0] != wantArn {
-		t.Errorf("key policy does not tie CloudWatch Logs to the flow log group: %s", str(key, "policy"))
+		t.Errorf("key policy does not tie CloudWatch Logs to the flow log group: %s", rendertest.Str(key, "policy"))
 	}
 
 	// The role trusts only the flow logs service of this account.
-	role := find(t, m, tRole, "kafka-test-flow-logs")
-	var trust iampolicy.Document
-	if err := json.Unmarshal([]byte(str(role, "assumeRolePolicy")), &trust); err != nil {
-		t.Fatal(err)
-	}
+	role := rendertest.MustFind(t, m, tRole, "kafka-test-flow-logs")
+	trust := rendertest.Policy(t, role.Inputs["assumeRolePolicy"])
 	if len(trust.Statement) != 1 {
 		t.Fatalf("trust has %d statements", len(trust.Statement))
 	}
@@ -335,16 +282,13 @@ func TestFlowLogsAllTrafficEncryptedWithRetention(t *testing.T) {
 	if got := st.Condition["StringEquals"]["aws:SourceAccount"]; len(got) != 1 || got[0] != render.FakeAccountID {
 		t.Errorf("trust aws:SourceAccount %v", got)
 	}
-	if str(fl, "iamRoleArn") != "arn:aws:iam::000000000000:role/"+m.id(t, tRole, "kafka-test-flow-logs") {
-		t.Errorf("flow log role %q", str(fl, "iamRoleArn"))
+	if rendertest.Str(fl, "iamRoleArn") != "arn:aws:iam::000000000000:role/"+rendertest.MustID(t, m, tRole, "kafka-test-flow-logs") {
+		t.Errorf("flow log role %q", rendertest.Str(fl, "iamRoleArn"))
 	}
 
 	// The role may write to that log group and nothing else.
-	pol := find(t, m, "aws:iam/rolePolicy:RolePolicy", "kafka-test-flow-logs")
-	var perms iampolicy.Document
-	if err := json.Unmarshal([]byte(str(pol, "policy")), &perms); err != nil {
-		t.Fatal(err)
-	}
+	pol := rendertest.MustFind(t, m, "aws:iam/rolePolicy:RolePolicy", "kafka-test-flow-logs")
+	perms := rendertest.Policy(t, pol.Inputs["policy"])
 	for _, s := range perms.Statement {
 		for _, a := range s.Action {
 			if !strings.HasPrefix(a, "logs:") || strings.Contains(a, "*") {
@@ -364,14 +308,14 @@ func TestFlowLogsAllTrafficEncryptedWithRetention(t *testing.T) {
 
 func TestVpcDNSAndDefaultSecurityGroupLockedDown(t *testing.T) {
 	m := run(t, testArgs(false))
-	v := find(t, m, "aws:ec2/vpc:Vpc", "kafka-test")
+	v := rendertest.MustFind(t, m, "aws:ec2/vpc:Vpc", "kafka-test")
 	if v.Inputs["enableDnsHostnames"] != true || v.Inputs["enableDnsSupport"] != true {
 		t.Errorf("VPC DNS: %v", v.Inputs)
 	}
-	if str(v, "cidrBlock") != "10.40.0.0/16" || tags(v)["owner"] != "kafka-platform" {
+	if rendertest.Str(v, "cidrBlock") != "10.40.0.0/16" || tags(v)["owner"] != "kafka-platform" {
 		t.Errorf("VPC: %v", v.Inputs)
 	}
-	d := find(t, m, "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup", "kafka-test-default")
+	d := rendertest.MustFind(t, m, "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup", "kafka-test-default")
 	for _, k := range []string{"ingress", "egress"} {
 		if rules, ok := d.Inputs[k].([]any); ok && len(rules) > 0 {
 			t.Errorf("default security group keeps %s rules %v", k, rules)
@@ -420,10 +364,10 @@ func TestNewRejectsBadArgsBeforeCreatingAnything(t *testing.T) {
 	m := render.NewMocks("kafka-platform", "test", "us-east-1")
 	args := testArgs(false)
 	args.AZs = args.AZs[:2]
-	err := pulumi.RunErr(func(ctx *pulumi.Context) error {
+	err := m.Run(func(ctx *pulumi.Context) error {
 		_, err := New(ctx, "kafka-test", args)
 		return err
-	}, pulumi.WithMocks("kafka-platform", "test", m))
+	})
 	if err == nil || !strings.Contains(err.Error(), "exactly 3") {
 		t.Fatalf("err = %v", err)
 	}
