@@ -1,14 +1,13 @@
 package lbcontroller
 
 import (
-	"encoding/json"
 	"strings"
 	"testing"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
-	"github.com/tradingfirm/kafka-platform/internal/iampolicy"
 	"github.com/tradingfirm/kafka-platform/internal/render"
+	"github.com/tradingfirm/kafka-platform/internal/render/rendertest"
 	"github.com/tradingfirm/kafka-platform/internal/topology"
 )
 
@@ -33,39 +32,15 @@ func testArgs() Args {
 
 func run(t *testing.T, args Args) *render.Mocks {
 	t.Helper()
-	m := render.NewMocks("kafka-platform", "test", "us-east-1")
-	err := pulumi.RunErr(func(ctx *pulumi.Context) error {
+	return rendertest.Run(t, func(ctx *pulumi.Context) error {
 		_, err := New(ctx, comp, args)
 		return err
-	}, pulumi.WithMocks("kafka-platform", "test", m))
-	if err != nil {
-		t.Fatalf("New: %v", err)
-	}
-	return m
-}
-
-func find(t *testing.T, m *render.Mocks, typ, name string) *render.Resource {
-	t.Helper()
-	r := m.Find(typ, name)
-	if r == nil {
-		t.Fatalf("no %s named %s", typ, name)
-	}
-	return r
-}
-
-func doc(t *testing.T, v any) iampolicy.Document {
-	t.Helper()
-	s, _ := v.(string)
-	var d iampolicy.Document
-	if err := json.Unmarshal([]byte(s), &d); err != nil {
-		t.Fatalf("policy %q: %v", s, err)
-	}
-	return d
+	})
 }
 
 func TestTrustIsExactlyTheControllerServiceAccount(t *testing.T) {
 	m := run(t, testArgs())
-	d := doc(t, find(t, m, "aws:iam/role:Role", comp).Inputs["assumeRolePolicy"])
+	d := rendertest.Policy(t, rendertest.MustFind(t, m, "aws:iam/role:Role", comp).Inputs["assumeRolePolicy"])
 	if len(d.Statement) != 1 {
 		t.Fatalf("trust has %d statements, want 1: %+v", len(d.Statement), d)
 	}
@@ -92,14 +67,14 @@ func TestTrustIsExactlyTheControllerServiceAccount(t *testing.T) {
 
 func TestPolicyIsAttachedToTheRole(t *testing.T) {
 	m := run(t, testArgs())
-	att := find(t, m, "aws:iam/rolePolicyAttachment:RolePolicyAttachment", comp)
+	att := rendertest.MustFind(t, m, "aws:iam/rolePolicyAttachment:RolePolicyAttachment", comp)
 	if att.Inputs["role"] != comp {
 		t.Errorf("attachment role %v, want %s", att.Inputs["role"], comp)
 	}
 	if p, _ := att.Inputs["policyArn"].(string); !strings.HasSuffix(p, ":policy/"+comp) {
 		t.Errorf("attachment policy %v, want the component's policy", att.Inputs["policyArn"])
 	}
-	d := doc(t, find(t, m, "aws:iam/policy:Policy", comp).Inputs["policy"])
+	d := rendertest.Policy(t, rendertest.MustFind(t, m, "aws:iam/policy:Policy", comp).Inputs["policy"])
 	if len(d.Statement) != len(Policy("aws").Statement) {
 		t.Errorf("registered policy has %d statements, want %d", len(d.Statement), len(Policy("aws").Statement))
 	}
@@ -107,7 +82,7 @@ func TestPolicyIsAttachedToTheRole(t *testing.T) {
 
 func TestReleasePinsChartAndSetsClusterFacts(t *testing.T) {
 	m := run(t, testArgs())
-	rel := find(t, m, "kubernetes:helm.sh/v3:Release", comp)
+	rel := rendertest.MustFind(t, m, "kubernetes:helm.sh/v3:Release", comp)
 	in := rel.Inputs
 	if in["chart"] != ChartName || in["version"] != "1.12.0" || in["namespace"] != "kube-system" || in["name"] != ReleaseName {
 		t.Errorf("release chart/version/namespace/name = %v/%v/%v/%v", in["chart"], in["version"], in["namespace"], in["name"])
@@ -142,7 +117,7 @@ func TestReleasePinsChartAndSetsClusterFacts(t *testing.T) {
 	}
 	// The release must wait for the role's policy, or the first reconcile
 	// fails with AccessDenied and the controller backs off.
-	att := find(t, m, "aws:iam/rolePolicyAttachment:RolePolicyAttachment", comp)
+	att := rendertest.MustFind(t, m, "aws:iam/rolePolicyAttachment:RolePolicyAttachment", comp)
 	found := false
 	for _, d := range rel.Dependencies {
 		if d == att.URN {
@@ -156,10 +131,10 @@ func TestReleasePinsChartAndSetsClusterFacts(t *testing.T) {
 
 func TestChildrenAreParentedToTheComponent(t *testing.T) {
 	m := run(t, testArgs())
-	c := find(t, m, TypeToken, comp)
+	c := rendertest.MustFind(t, m, TypeToken, comp)
 	for _, typ := range []string{"aws:iam/role:Role", "aws:iam/policy:Policy",
 		"aws:iam/rolePolicyAttachment:RolePolicyAttachment", "kubernetes:helm.sh/v3:Release"} {
-		if r := find(t, m, typ, comp); r.Parent != c.URN {
+		if r := rendertest.MustFind(t, m, typ, comp); r.Parent != c.URN {
 			t.Errorf("%s parent %s, want %s", typ, r.Parent, c.URN)
 		}
 	}

@@ -5,18 +5,8 @@ import (
 	"testing"
 
 	"github.com/tradingfirm/kafka-platform/internal/iampolicy"
+	"github.com/tradingfirm/kafka-platform/internal/render/rendertest"
 )
-
-func statement(t *testing.T, d iampolicy.Document, sid string) iampolicy.Statement {
-	t.Helper()
-	for _, s := range d.Statement {
-		if s.Sid == sid {
-			return s
-		}
-	}
-	t.Fatalf("no statement %s", sid)
-	return iampolicy.Statement{}
-}
 
 // Every statement that creates, retags, modifies or deletes load balancers,
 // target groups or security groups carries the cluster-tag condition
@@ -35,7 +25,7 @@ func TestMutatingStatementsAreScopedByClusterTag(t *testing.T) {
 		{"ModifyOwnLoadBalancers", map[string]string{resourceTag: "false"}},
 		{"TagLoadBalancersOnCreate", map[string]string{requestTag: "false"}},
 	} {
-		s := statement(t, d, c.sid)
+		s := rendertest.Statement(t, d, c.sid)
 		if len(s.Condition["Null"]) != len(c.null) {
 			t.Errorf("%s: Null conditions %v, want %v", c.sid, s.Condition["Null"], c.null)
 		}
@@ -45,13 +35,13 @@ func TestMutatingStatementsAreScopedByClusterTag(t *testing.T) {
 			}
 		}
 	}
-	if got := statement(t, d, "TagSecurityGroupOnCreate").Condition["StringEquals"]["ec2:CreateAction"]; len(got) != 1 || got[0] != "CreateSecurityGroup" {
+	if got := rendertest.Statement(t, d, "TagSecurityGroupOnCreate").Condition["StringEquals"]["ec2:CreateAction"]; len(got) != 1 || got[0] != "CreateSecurityGroup" {
 		t.Errorf("security-group create tagging allowed for %v, want only CreateSecurityGroup", got)
 	}
-	if got := statement(t, d, "TagLoadBalancersOnCreate").Condition["StringEquals"]["elasticloadbalancing:CreateAction"]; strings.Join(got, ",") != "CreateTargetGroup,CreateLoadBalancer" {
+	if got := rendertest.Statement(t, d, "TagLoadBalancersOnCreate").Condition["StringEquals"]["elasticloadbalancing:CreateAction"]; strings.Join(got, ",") != "CreateTargetGroup,CreateLoadBalancer" {
 		t.Errorf("ELB create tagging allowed for %v", got)
 	}
-	if got := statement(t, d, "CreateELBServiceLinkedRole").Condition["StringEquals"]["iam:AWSServiceName"]; len(got) != 1 || got[0] != "elasticloadbalancing.amazonaws.com" {
+	if got := rendertest.Statement(t, d, "CreateELBServiceLinkedRole").Condition["StringEquals"]["iam:AWSServiceName"]; len(got) != 1 || got[0] != "elasticloadbalancing.amazonaws.com" {
 		t.Errorf("service-linked role for %v, want only elasticloadbalancing", got)
 	}
 }
@@ -119,7 +109,7 @@ func TestResourceARNsUseThePartition(t *testing.T) {
 	for _, part := range []string{"aws", "aws-us-gov"} {
 		d := Policy(part)
 		for _, sid := range []string{"TagSecurityGroupOnCreate", "RetagOwnLoadBalancers", "TagListenersAndRules", "RegisterTargets"} {
-			for _, r := range statement(t, d, sid).Resource {
+			for _, r := range rendertest.Statement(t, d, sid).Resource {
 				if !strings.HasPrefix(r, "arn:"+part+":") {
 					t.Errorf("%s: %s resource %s not in partition %s", part, sid, r, part)
 				}
@@ -129,7 +119,7 @@ func TestResourceARNsUseThePartition(t *testing.T) {
 			t.Errorf("%s: %v", part, err)
 		}
 	}
-	if got := statement(t, Policy("aws"), "RegisterTargets").Resource; len(got) != 1 || got[0] != "arn:aws:elasticloadbalancing:*:*:targetgroup/*/*" {
+	if got := rendertest.Statement(t, Policy("aws"), "RegisterTargets").Resource; len(got) != 1 || got[0] != "arn:aws:elasticloadbalancing:*:*:targetgroup/*/*" {
 		t.Errorf("RegisterTargets on %v, want only target groups", got)
 	}
 }

@@ -1,7 +1,6 @@
 package s3tier
 
 import (
-	"encoding/json"
 	"strings"
 	"sync"
 	"testing"
@@ -10,6 +9,7 @@ import (
 
 	"github.com/tradingfirm/kafka-platform/internal/iampolicy"
 	"github.com/tradingfirm/kafka-platform/internal/render"
+	"github.com/tradingfirm/kafka-platform/internal/render/rendertest"
 )
 
 const (
@@ -55,71 +55,32 @@ func testArgs() Args {
 
 func run(t *testing.T, args Args) *render.Mocks {
 	t.Helper()
-	m := render.NewMocks("kafka-platform", "test", "us-east-1")
-	err := pulumi.RunErr(func(ctx *pulumi.Context) error {
+	return rendertest.Run(t, func(ctx *pulumi.Context) error {
 		_, err := New(ctx, comp, args)
 		return err
-	}, pulumi.WithMocks("kafka-platform", "test", m))
-	if err != nil {
-		t.Fatalf("New: %v", err)
-	}
-	return m
-}
-
-func find(t *testing.T, m *render.Mocks, typ, name string) *render.Resource {
-	t.Helper()
-	r := m.Find(typ, name)
-	if r == nil {
-		t.Fatalf("no %s named %s", typ, name)
-	}
-	return r
-}
-
-func str(r *render.Resource, key string) string {
-	s, _ := r.Inputs[key].(string)
-	return s
-}
-
-func doc(t *testing.T, s string) iampolicy.Document {
-	t.Helper()
-	var d iampolicy.Document
-	if err := json.Unmarshal([]byte(s), &d); err != nil {
-		t.Fatalf("policy %q: %v", s, err)
-	}
-	return d
-}
-
-func stmt(t *testing.T, d iampolicy.Document, sid string) iampolicy.Statement {
-	t.Helper()
-	for _, s := range d.Statement {
-		if s.Sid == sid {
-			return s
-		}
-	}
-	t.Fatalf("no statement %s in %+v", sid, d)
-	return iampolicy.Statement{}
+	})
 }
 
 func TestBothBucketsBlockPublicAccessAndDisableACLs(t *testing.T) {
 	m := run(t, testArgs())
 	for comp, bucket := range map[string]string{comp: tierName, logComp: logName} {
-		pab := find(t, m, tPAB, comp)
-		if str(pab, "bucket") != bucket {
-			t.Errorf("%s: public access block on %q, want %q", comp, str(pab, "bucket"), bucket)
+		pab := rendertest.MustFind(t, m, tPAB, comp)
+		if rendertest.Str(pab, "bucket") != bucket {
+			t.Errorf("%s: public access block on %q, want %q", comp, rendertest.Str(pab, "bucket"), bucket)
 		}
 		for _, flag := range []string{"blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"} {
 			if pab.Inputs[flag] != true {
 				t.Errorf("%s: %s = %v, want true", comp, flag, pab.Inputs[flag])
 			}
 		}
-		own := find(t, m, tOwnership, comp)
+		own := rendertest.MustFind(t, m, tOwnership, comp)
 		rule, _ := own.Inputs["rule"].(map[string]any)
-		if str(own, "bucket") != bucket || rule["objectOwnership"] != "BucketOwnerEnforced" {
+		if rendertest.Str(own, "bucket") != bucket || rule["objectOwnership"] != "BucketOwnerEnforced" {
 			t.Errorf("%s: ownership %v, want BucketOwnerEnforced on %s", comp, own.Inputs, bucket)
 		}
-		ver := find(t, m, tVersion, comp)
+		ver := rendertest.MustFind(t, m, tVersion, comp)
 		vc, _ := ver.Inputs["versioningConfiguration"].(map[string]any)
-		if str(ver, "bucket") != bucket || vc["status"] != "Enabled" {
+		if rendertest.Str(ver, "bucket") != bucket || vc["status"] != "Enabled" {
 			t.Errorf("%s: versioning %v", comp, ver.Inputs)
 		}
 	}
@@ -127,12 +88,12 @@ func TestBothBucketsBlockPublicAccessAndDisableACLs(t *testing.T) {
 
 func TestTierBucketEncryptedWithItsOwnKeyAndBucketKeys(t *testing.T) {
 	m := run(t, testArgs())
-	key := find(t, m, tKey, comp)
+	key := rendertest.MustFind(t, m, tKey, comp)
 	if key.Inputs["enableKeyRotation"] != true {
 		t.Error("tier key rotation is off")
 	}
-	kp := doc(t, str(key, "policy"))
-	if s := stmt(t, kp, "AccountAdministersViaIAM"); s.Principal["AWS"][0] != "arn:aws:iam::000000000000:root" {
+	kp := rendertest.Policy(t, rendertest.Str(key, "policy"))
+	if s := rendertest.Statement(t, kp, "AccountAdministersViaIAM"); s.Principal["AWS"][0] != "arn:aws:iam::000000000000:root" {
 		t.Errorf("key policy principal %v", s.Principal)
 	}
 	for _, s := range kp.Statement {
@@ -142,7 +103,7 @@ func TestTierBucketEncryptedWithItsOwnKeyAndBucketKeys(t *testing.T) {
 	}
 	// The key's ARN (as the mock computes it from the key's id).
 	wantKey := "arn:aws:kms:us-east-1:000000000000:key/"
-	sse := find(t, m, tSSE, comp)
+	sse := rendertest.MustFind(t, m, tSSE, comp)
 	rules, _ := sse.Inputs["rules"].([]any)
 	if len(rules) != 1 {
 		t.Fatalf("sse rules %v", rules)
@@ -155,12 +116,12 @@ func TestTierBucketEncryptedWithItsOwnKeyAndBucketKeys(t *testing.T) {
 	if r["bucketKeyEnabled"] != true {
 		t.Error("bucket keys off")
 	}
-	if str(sse, "bucket") != tierName {
-		t.Errorf("sse on %q", str(sse, "bucket"))
+	if rendertest.Str(sse, "bucket") != tierName {
+		t.Errorf("sse on %q", rendertest.Str(sse, "bucket"))
 	}
 
 	// The log bucket uses SSE-S3 (see logBucket for why).
-	lsse := find(t, m, tSSE, logComp)
+	lsse := rendertest.MustFind(t, m, tSSE, logComp)
 	lr := lsse.Inputs["rules"].([]any)[0].(map[string]any)
 	if lr["applyServerSideEncryptionByDefault"].(map[string]any)["sseAlgorithm"] != "AES256" {
 		t.Errorf("log bucket encryption %v, want AES256", lr)
@@ -170,8 +131,8 @@ func TestTierBucketEncryptedWithItsOwnKeyAndBucketKeys(t *testing.T) {
 func TestBucketPoliciesDenyInsecureTransport(t *testing.T) {
 	m := run(t, testArgs())
 	for comp, arn := range map[string]string{comp: tierArn, logComp: logArn} {
-		pol := find(t, m, tPolicy, comp)
-		s := stmt(t, doc(t, str(pol, "policy")), "DenyInsecureTransport")
+		pol := rendertest.MustFind(t, m, tPolicy, comp)
+		s := rendertest.Statement(t, rendertest.Policy(t, rendertest.Str(pol, "policy")), "DenyInsecureTransport")
 		if s.Effect != iampolicy.Deny || s.Principal["AWS"][0] != "*" {
 			t.Errorf("%s: %+v is not a deny for everyone", comp, s)
 		}
@@ -190,15 +151,15 @@ func TestBucketPoliciesDenyInsecureTransport(t *testing.T) {
 
 func TestTierPolicyDeniesNonKmsUploads(t *testing.T) {
 	m := run(t, testArgs())
-	d := doc(t, str(find(t, m, tPolicy, comp), "policy"))
-	s := stmt(t, d, "DenyNonKmsUploads")
+	d := rendertest.Policy(t, rendertest.Str(rendertest.MustFind(t, m, tPolicy, comp), "policy"))
+	s := rendertest.Statement(t, d, "DenyNonKmsUploads")
 	if s.Effect != iampolicy.Deny || s.Action[0] != "s3:PutObject" || s.Resource[0] != tierArn+"/*" {
 		t.Errorf("%+v", s)
 	}
 	if got := s.Condition["StringNotEquals"]["s3:x-amz-server-side-encryption"]; len(got) != 1 || got[0] != "aws:kms" {
 		t.Errorf("condition %v", s.Condition)
 	}
-	k := stmt(t, d, "DenyOtherKmsKeys")
+	k := rendertest.Statement(t, d, "DenyOtherKmsKeys")
 	keys := k.Condition["StringNotEquals"]["s3:x-amz-server-side-encryption-aws-kms-key-id"]
 	if k.Effect != iampolicy.Deny || len(keys) != 1 || !strings.HasPrefix(keys[0], "arn:aws:kms:us-east-1:000000000000:key/") {
 		t.Errorf("%+v", k)
@@ -212,7 +173,7 @@ func TestLifecycleRules(t *testing.T) {
 	args.AccessLogRetentionDays = 400
 	m := run(t, args)
 	rules := map[string]map[string]any{}
-	for _, r := range find(t, m, tLifecycle, comp).Inputs["rules"].([]any) {
+	for _, r := range rendertest.MustFind(t, m, tLifecycle, comp).Inputs["rules"].([]any) {
 		rule := r.(map[string]any)
 		if rule["status"] != "Enabled" {
 			t.Errorf("rule %v disabled", rule["id"])
@@ -236,7 +197,7 @@ func TestLifecycleRules(t *testing.T) {
 		}
 	}
 
-	logRule := find(t, m, tLifecycle, logComp).Inputs["rules"].([]any)[0].(map[string]any)
+	logRule := rendertest.MustFind(t, m, tLifecycle, logComp).Inputs["rules"].([]any)[0].(map[string]any)
 	if logRule["expiration"].(map[string]any)["days"] != 400.0 {
 		t.Errorf("log expiry %v, want 400", logRule["expiration"])
 	}
@@ -244,8 +205,8 @@ func TestLifecycleRules(t *testing.T) {
 
 func TestAccessLogsGoToTheLogBucket(t *testing.T) {
 	m := run(t, testArgs())
-	l := find(t, m, tLogging, comp)
-	if str(l, "bucket") != tierName || str(l, "targetBucket") != logName || str(l, "targetPrefix") != AccessLogPrefix {
+	l := rendertest.MustFind(t, m, tLogging, comp)
+	if rendertest.Str(l, "bucket") != tierName || rendertest.Str(l, "targetBucket") != logName || rendertest.Str(l, "targetPrefix") != AccessLogPrefix {
 		t.Errorf("logging %v", l.Inputs)
 	}
 	if _, ok := l.Inputs["targetGrants"]; ok {
@@ -254,7 +215,7 @@ func TestAccessLogsGoToTheLogBucket(t *testing.T) {
 	if m.Find(tLogging, logComp) != nil {
 		t.Error("log bucket logs to somewhere: S3 would log its own log writes forever")
 	}
-	s := stmt(t, doc(t, str(find(t, m, tPolicy, logComp), "policy")), "S3ServerAccessLogsFromTierBucket")
+	s := rendertest.Statement(t, rendertest.Policy(t, rendertest.Str(rendertest.MustFind(t, m, tPolicy, logComp), "policy")), "S3ServerAccessLogsFromTierBucket")
 	if s.Effect != iampolicy.Allow || s.Principal["Service"][0] != "logging.s3.amazonaws.com" || len(s.Principal) != 1 {
 		t.Errorf("%+v", s)
 	}
@@ -272,7 +233,7 @@ func TestAccessLogsGoToTheLogBucket(t *testing.T) {
 func TestObjectLock(t *testing.T) {
 	t.Run("off", func(t *testing.T) {
 		m := run(t, testArgs())
-		if find(t, m, tBucket, comp).Inputs["objectLockEnabled"] != false {
+		if rendertest.MustFind(t, m, tBucket, comp).Inputs["objectLockEnabled"] != false {
 			t.Error("objectLockEnabled should be false")
 		}
 		if len(m.ByType(tLock)) != 0 {
@@ -284,15 +245,15 @@ func TestObjectLock(t *testing.T) {
 			args := testArgs()
 			args.ObjectLock = &ObjectLock{Mode: mode, Days: 2557}
 			m := run(t, args)
-			if find(t, m, tBucket, comp).Inputs["objectLockEnabled"] != true {
+			if rendertest.MustFind(t, m, tBucket, comp).Inputs["objectLockEnabled"] != true {
 				t.Error("bucket created without object lock")
 			}
-			if find(t, m, tBucket, logComp).Inputs["objectLockEnabled"] == true {
+			if rendertest.MustFind(t, m, tBucket, logComp).Inputs["objectLockEnabled"] == true {
 				t.Error("log bucket must not have object lock retention (log delivery would fail)")
 			}
-			lock := find(t, m, tLock, comp)
+			lock := rendertest.MustFind(t, m, tLock, comp)
 			ret := lock.Inputs["rule"].(map[string]any)["defaultRetention"].(map[string]any)
-			if str(lock, "bucket") != tierName || ret["mode"] != string(mode) || ret["days"] != 2557.0 {
+			if rendertest.Str(lock, "bucket") != tierName || ret["mode"] != string(mode) || ret["days"] != 2557.0 {
 				t.Errorf("lock %v", lock.Inputs)
 			}
 		})
@@ -301,8 +262,8 @@ func TestObjectLock(t *testing.T) {
 
 func TestBrokerTrustIsExactlyOneServiceAccount(t *testing.T) {
 	m := run(t, testArgs())
-	role := find(t, m, tRole, comp+"-broker")
-	d := doc(t, str(role, "assumeRolePolicy"))
+	role := rendertest.MustFind(t, m, tRole, comp+"-broker")
+	d := rendertest.Policy(t, rendertest.Str(role, "assumeRolePolicy"))
 	if len(d.Statement) != 1 {
 		t.Fatalf("trust has %d statements", len(d.Statement))
 	}
@@ -337,7 +298,7 @@ func TestBrokerTrustIsExactlyOneServiceAccount(t *testing.T) {
 
 func TestBrokerPermissionsOnlyThatBucketPrefixAndKey(t *testing.T) {
 	m := run(t, testArgs())
-	d := doc(t, str(find(t, m, tRolePol, comp+"-broker"), "policy"))
+	d := rendertest.Policy(t, rendertest.Str(rendertest.MustFind(t, m, tRolePol, comp+"-broker"), "policy"))
 	keyPrefix := "arn:aws:kms:us-east-1:000000000000:key/"
 	for _, s := range d.Statement {
 		if s.Effect != iampolicy.Allow {
@@ -387,12 +348,12 @@ func TestBrokerPermissionsOnlyThatBucketPrefixAndKey(t *testing.T) {
 
 func TestStatefulResourcesProtectedAndRetained(t *testing.T) {
 	m := run(t, testArgs())
-	for _, r := range []*render.Resource{find(t, m, tBucket, comp), find(t, m, tBucket, logComp), find(t, m, tKey, comp)} {
+	for _, r := range []*render.Resource{rendertest.MustFind(t, m, tBucket, comp), rendertest.MustFind(t, m, tBucket, logComp), rendertest.MustFind(t, m, tKey, comp)} {
 		if !r.Protect || !r.Retain {
 			t.Errorf("%s %s: protect=%v retain=%v", r.Type, r.Name, r.Protect, r.Retain)
 		}
 	}
-	if got := str(find(t, m, tBucket, comp), "bucket"); got != tierName {
+	if got := rendertest.Str(rendertest.MustFind(t, m, tBucket, comp), "bucket"); got != tierName {
 		t.Errorf("bucket name %q", got)
 	}
 	for _, r := range m.Resources() {
@@ -406,7 +367,7 @@ func TestOutputs(t *testing.T) {
 	m := render.NewMocks("kafka-platform", "test", "us-east-1")
 	var mu sync.Mutex
 	got := map[string]string{}
-	err := pulumi.RunErr(func(ctx *pulumi.Context) error {
+	err := m.Run(func(ctx *pulumi.Context) error {
 		b, err := New(ctx, comp, testArgs())
 		if err != nil {
 			return err
@@ -424,7 +385,7 @@ func TestOutputs(t *testing.T) {
 			})
 		}
 		return nil
-	}, pulumi.WithMocks("kafka-platform", "test", m))
+	})
 	if err != nil {
 		t.Fatal(err)
 	}
