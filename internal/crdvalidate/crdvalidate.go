@@ -83,13 +83,26 @@ type Validator struct {
 	served   map[string][]string // "group/Kind" -> served versions
 }
 
+func newValidator() *Validator {
+	return &Validator{versions: map[string]*version{}, served: map[string][]string{}}
+}
+
 // LoadDir reads every *.yaml / *.yml CustomResourceDefinition in dir.
 func LoadDir(dir string) (*Validator, error) {
+	v := newValidator()
+	if err := v.AddDir(dir); err != nil {
+		return nil, err
+	}
+	return v, nil
+}
+
+// AddDir adds every CustomResourceDefinition of the *.yaml / *.yml files in
+// dir (multi-document files included). A directory without any is an error.
+func (v *Validator) AddDir(dir string) error {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
-		return nil, fmt.Errorf("read CRD directory: %w", err)
+		return fmt.Errorf("read CRD directory: %w", err)
 	}
-	v := &Validator{versions: map[string]*version{}, served: map[string][]string{}}
 	n := 0
 	for _, e := range entries {
 		if e.IsDir() || !(strings.HasSuffix(e.Name(), ".yaml") || strings.HasSuffix(e.Name(), ".yml")) {
@@ -97,26 +110,26 @@ func LoadDir(dir string) (*Validator, error) {
 		}
 		b, err := os.ReadFile(filepath.Join(dir, e.Name()))
 		if err != nil {
-			return nil, err
+			return err
 		}
 		docs, err := SplitYAML(b)
 		if err != nil {
-			return nil, fmt.Errorf("%s: %w", e.Name(), err)
+			return fmt.Errorf("%s: %w", e.Name(), err)
 		}
 		for _, d := range docs {
 			if d["kind"] != "CustomResourceDefinition" {
 				continue
 			}
 			if err := v.add(d); err != nil {
-				return nil, fmt.Errorf("%s: %w", e.Name(), err)
+				return fmt.Errorf("%s: %w", filepath.Join(dir, e.Name()), err)
 			}
 			n++
 		}
 	}
 	if n == 0 {
-		return nil, fmt.Errorf("no CustomResourceDefinition in %s: set %s to the Strimzi CRD directory", dir, EnvVar)
+		return fmt.Errorf("no CustomResourceDefinition in %s: point %s (Strimzi) or the module source at a CRD directory", dir, EnvVar)
 	}
-	return v, nil
+	return nil
 }
 
 // add converts a v1 CRD to the internal API (as the API server stores it),
@@ -159,6 +172,9 @@ func (v *Validator) add(doc map[string]any) error {
 			return fmt.Errorf("CRD %s/%s: %w", crd.Name, ver.Name, err)
 		}
 		key := crd.Spec.Group + "/" + ver.Name + "/" + crd.Spec.Names.Kind
+		if prev, dup := v.versions[key]; dup {
+			return fmt.Errorf("%s defined twice (CRD %s and %s): load each CRD source once", key, prev.crd, crd.Name)
+		}
 		v.versions[key] = &version{
 			crd: crd.Name, kind: crd.Spec.Names.Kind, namespaced: crd.Spec.Scope == apiextensions.NamespaceScoped,
 			structural: s, schema: sv,
@@ -222,7 +238,7 @@ func (v *Validator) Validate(obj map[string]any) error {
 		if vs := v.served[group+"/"+kind]; len(vs) > 0 {
 			e.Problems = append(e.Problems, field.NotSupported(field.NewPath("apiVersion"), apiVersion, prefixAll(group+"/", vs)))
 		} else {
-			e.Problems = append(e.Problems, field.Invalid(field.NewPath("kind"), kind, "no CRD loaded for "+group+" "+kind))
+			e.Problems = append(e.Problems, field.Invalid(field.NewPath("kind"), kind, "no CRD for "+group+" "+kind+" is loaded: add its upstream CRDs to crdvalidate.Upstream"))
 		}
 		return e
 	}
