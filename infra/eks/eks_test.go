@@ -10,6 +10,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/tradingfirm/kafka-platform/internal/render"
+	"github.com/tradingfirm/kafka-platform/internal/render/rendertest"
 )
 
 const clusterType = "eks:index:Cluster"
@@ -44,7 +45,7 @@ func renderCluster(t *testing.T, mutate func(*Args)) result {
 		wg.Add(1)
 		o.ApplyT(func(v string) string { mu.Lock(); outs[k] = v; mu.Unlock(); wg.Done(); return v })
 	}
-	err := pulumi.RunErr(func(ctx *pulumi.Context) error {
+	err := m.Run(func(ctx *pulumi.Context) error {
 		a := testArgs()
 		if mutate != nil {
 			mutate(&a)
@@ -64,7 +65,7 @@ func renderCluster(t *testing.T, mutate func(*Args)) result {
 			return fmt.Errorf("provider or node prerequisites missing")
 		}
 		return nil
-	}, pulumi.WithMocks("kafka-platform", "test", m))
+	})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -116,7 +117,7 @@ func TestClusterInputs(t *testing.T) {
 		!strings.HasPrefix(fmt.Sprint(lg.Inputs["kmsKeyId"]), "arn:aws:kms:") {
 		t.Fatalf("log group %+v", lg)
 	}
-	if !contains(cl.DependsOn, lg.URN) {
+	if !rendertest.Contains(cl.DependsOn, lg.URN) {
 		t.Errorf("cluster does not wait for its log group (EKS would create one without retention)")
 	}
 	logsKey := r.m.Find("aws:kms/key:Key", "kafka-test-logs")
@@ -186,10 +187,7 @@ func TestAddons(t *testing.T) {
 // trustOf decodes a role's trust policy.
 func trustOf(t *testing.T, m *render.Mocks, role string) map[string]any {
 	t.Helper()
-	r := m.Find("aws:iam/role:Role", role)
-	if r == nil {
-		t.Fatalf("no role %s", role)
-	}
+	r := rendertest.MustFind(t, m, "aws:iam/role:Role", role)
 	var doc map[string]any
 	if err := json.Unmarshal([]byte(fmt.Sprint(r.Inputs["assumeRolePolicy"])), &doc); err != nil {
 		t.Fatal(err)
@@ -254,24 +252,15 @@ func TestArgsRejected(t *testing.T) {
 		"no name":          func(a *Args) { a.ClusterName = "" },
 	} {
 		t.Run(name, func(t *testing.T) {
-			err := pulumi.RunErr(func(ctx *pulumi.Context) error {
+			err := render.NewMocks("p", "s", "us-east-1").Run(func(ctx *pulumi.Context) error {
 				a := testArgs()
 				mutate(&a)
 				_, err := New(ctx, "x", a)
 				return err
-			}, pulumi.WithMocks("p", "s", render.NewMocks("p", "s", "us-east-1")))
+			})
 			if err == nil {
 				t.Fatal("bad args accepted")
 			}
 		})
 	}
-}
-
-func contains(xs []string, s string) bool {
-	for _, x := range xs {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }

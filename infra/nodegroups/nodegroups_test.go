@@ -12,6 +12,7 @@ import (
 
 	"github.com/tradingfirm/kafka-platform/internal/config"
 	"github.com/tradingfirm/kafka-platform/internal/render"
+	"github.com/tradingfirm/kafka-platform/internal/render/rendertest"
 	"github.com/tradingfirm/kafka-platform/internal/topology"
 )
 
@@ -27,7 +28,7 @@ var zones = []string{"use1-az1", "use1-az2", "use1-az4"}
 func renderGroups(t *testing.T, mutate func(*Args)) (*render.Mocks, error) {
 	t.Helper()
 	m := render.NewMocks("kafka-platform", "test", "us-east-1")
-	err := pulumi.RunErr(func(ctx *pulumi.Context) error {
+	err := m.Run(func(ctx *pulumi.Context) error {
 		var subnets pulumi.StringArray
 		for _, z := range zones {
 			s, err := ec2.NewSubnet(ctx, "private-"+z, &ec2.SubnetArgs{VpcId: pulumi.String("vpc-x"), CidrBlock: pulumi.String("10.0.0.0/24"),
@@ -55,17 +56,8 @@ func renderGroups(t *testing.T, mutate func(*Args)) (*render.Mocks, error) {
 		}
 		_, err := New(ctx, "kafka-test", a)
 		return err
-	}, pulumi.WithMocks("kafka-platform", "test", m))
+	})
 	return m, err
-}
-
-func strs(v any) []string {
-	arr, _ := v.([]any)
-	out := make([]string, len(arr))
-	for i, e := range arr {
-		out[i] = fmt.Sprint(e)
-	}
-	return out
 }
 
 func num(v any) int {
@@ -97,7 +89,7 @@ func TestNodeGroupsLayout(t *testing.T) {
 		if b == nil {
 			t.Fatalf("no broker group for %s", z)
 		}
-		it := strs(b.Inputs["instanceTypes"])
+		it := rendertest.Strs(b.Inputs["instanceTypes"])
 		if len(it) != 1 {
 			t.Fatalf("broker group %s instance types %v", z, it)
 		}
@@ -117,7 +109,7 @@ func TestNodeGroupsLayout(t *testing.T) {
 				t.Errorf("%s depends on subnets %v, want only private-%s", g, subs, z)
 			}
 		}
-		if got := strs(b.Inputs["subnetIds"]); len(got) != 1 || got[0] != subnetIDs[z] {
+		if got := rendertest.Strs(b.Inputs["subnetIds"]); len(got) != 1 || got[0] != subnetIDs[z] {
 			t.Errorf("broker group %s subnets %v, want only its zone's %s", z, got, subnetIDs[z])
 		}
 		sc := b.Inputs["scalingConfig"].(map[string]any)
@@ -135,15 +127,15 @@ func TestNodeGroupsLayout(t *testing.T) {
 		if num(cs["desiredSize"]) != 1 || num(cs["minSize"]) != 1 || num(cs["maxSize"]) != 1 {
 			t.Errorf("controller group %s scaling %v, want 1/1/1", z, cs)
 		}
-		if got := strs(c.Inputs["subnetIds"]); len(got) != 1 || got[0] != subnetIDs[z] {
+		if got := rendertest.Strs(c.Inputs["subnetIds"]); len(got) != 1 || got[0] != subnetIDs[z] {
 			t.Errorf("controller group %s subnets %v", z, got)
 		}
 		// Zone by zone: each group depends on the previous zone's.
 		if i > 0 {
-			if !contains(b.DependsOn, prevBroker) {
+			if !rendertest.Contains(b.DependsOn, prevBroker) {
 				t.Errorf("broker group %s does not wait for %s", z, prevBroker)
 			}
-			if !contains(c.DependsOn, prevController) {
+			if !rendertest.Contains(c.DependsOn, prevController) {
 				t.Errorf("controller group %s does not wait for %s", z, prevController)
 			}
 		}
@@ -158,7 +150,7 @@ func TestNodeGroupsLayout(t *testing.T) {
 		}
 	}
 	sys := m.Find(ngType, "kafka-test-system")
-	if got := strs(sys.Inputs["subnetIds"]); len(got) != 3 {
+	if got := rendertest.Strs(sys.Inputs["subnetIds"]); len(got) != 3 {
 		t.Errorf("system group subnets %v, want all three", got)
 	}
 	if sys.Inputs["amiType"] != "AL2023_ARM_64_STANDARD" {
@@ -170,25 +162,12 @@ func TestNodeGroupsLayout(t *testing.T) {
 // derive IDs from names), read back from a separate run.
 func fakeSubnetID(zone string) string {
 	m := render.NewMocks("p", "s", "us-east-1")
-	var id string
-	_ = pulumi.RunErr(func(ctx *pulumi.Context) error {
-		s, err := ec2.NewSubnet(ctx, "private-"+zone, &ec2.SubnetArgs{VpcId: pulumi.String("v"), CidrBlock: pulumi.String("10.0.0.0/24")})
-		if err != nil {
-			return err
-		}
-		s.ID().ApplyT(func(v pulumi.ID) string { id = string(v); return id })
-		return nil
-	}, pulumi.WithMocks("p", "s", m))
+	_ = m.Run(func(ctx *pulumi.Context) error {
+		_, err := ec2.NewSubnet(ctx, "private-"+zone, &ec2.SubnetArgs{VpcId: pulumi.String("v"), CidrBlock: pulumi.String("10.0.0.0/24")})
+		return err
+	})
+	id, _ := m.ID("aws:ec2/subnet:Subnet", "private-"+zone)
 	return id
-}
-
-func contains(xs []string, s string) bool {
-	for _, x := range xs {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 func TestLaunchTemplates(t *testing.T) {

@@ -20,7 +20,7 @@ const (
 func runPeering(t *testing.T, mutate func(*Args)) (*render.Mocks, error) {
 	t.Helper()
 	m := render.NewMocks("kafka-platform", "dr", "us-west-2")
-	err := pulumi.RunErr(func(ctx *pulumi.Context) error {
+	err := m.Run(func(ctx *pulumi.Context) error {
 		prov, err := aws.NewProvider(ctx, "prod-region", &aws.ProviderArgs{Region: pulumi.String("us-east-1")})
 		if err != nil {
 			return err
@@ -43,7 +43,7 @@ func runPeering(t *testing.T, mutate func(*Args)) (*render.Mocks, error) {
 		}
 		_, err = New(ctx, "kafka-dr-peering", a)
 		return err
-	}, pulumi.WithMocks("kafka-platform", "dr", m))
+	})
 	return m, err
 }
 
@@ -131,14 +131,14 @@ func TestPeeringRejectsMissingInputs(t *testing.T) {
 // open to the internet, no port ranges.
 func TestListenerAccessExact(t *testing.T) {
 	m := render.NewMocks("kafka-platform", "prod", "us-east-1")
-	err := pulumi.RunErr(func(ctx *pulumi.Context) error {
+	err := m.Run(func(ctx *pulumi.Context) error {
 		_, err := NewListenerAccess(ctx, "kafka-prod-xregion", ListenerAccessArgs{
 			Name: "kafka-prod-kafka-xregion", Tags: map[string]string{"owner": "kafka-platform"},
 			VpcID: pulumi.String("vpc-prod"), VpcCidr: netip.MustParsePrefix(prodCidr),
 			PeerCidr: netip.MustParsePrefix(drCidr), Port: 9096,
 		})
 		return err
-	}, pulumi.WithMocks("kafka-platform", "prod", m))
+	})
 	if err != nil {
 		t.Fatal(err)
 	}
