@@ -3,10 +3,12 @@ package rendertest
 import (
 	"encoding/json"
 	"fmt"
+	"sync"
 	"testing"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/tradingfirm/kafka-platform/internal/crdvalidate"
 	"github.com/tradingfirm/kafka-platform/internal/iampolicy"
 	"github.com/tradingfirm/kafka-platform/internal/render"
 )
@@ -121,4 +123,29 @@ func Statement(t testing.TB, d iampolicy.Document, sid string) iampolicy.Stateme
 	}
 	t.Fatalf("no statement %s in %+v", sid, d)
 	return iampolicy.Statement{}
+}
+
+var (
+	crdOnce sync.Once
+	crdVal  *crdvalidate.Validator
+	crdErr  error
+)
+
+// CRDs returns a validator for the Strimzi CRDs crdvalidate.FindDir locates,
+// loaded once per test binary (parsing them is the slow part), and fails the
+// test when they cannot be loaded.
+func CRDs(t testing.TB) *crdvalidate.Validator {
+	t.Helper()
+	crdOnce.Do(func() {
+		dir, err := crdvalidate.FindDir()
+		if err != nil {
+			crdErr = err
+			return
+		}
+		crdVal, crdErr = crdvalidate.LoadDir(dir)
+	})
+	if crdErr != nil {
+		t.Fatal(crdErr)
+	}
+	return crdVal
 }

@@ -103,3 +103,20 @@ func TestPolicyAndStatement(t *testing.T) {
 		t.Error("a broken policy document was accepted")
 	}
 }
+
+func TestCRDsValidateStrimziResources(t *testing.T) {
+	v := CRDs(t)
+	if CRDs(t) != v {
+		t.Error("CRDs loaded twice")
+	}
+	ok := map[string]any{"apiVersion": "kafka.strimzi.io/v1", "kind": "KafkaTopic",
+		"metadata": map[string]any{"name": "t", "namespace": "kafka"}, "spec": map[string]any{"partitions": 3, "replicas": 3}}
+	if err := v.Validate(ok); err != nil {
+		t.Errorf("valid KafkaTopic rejected: %v", err)
+	}
+	bad := map[string]any{"apiVersion": "kafka.strimzi.io/v1", "kind": "KafkaTopic",
+		"metadata": map[string]any{"name": "t", "namespace": "kafka"}, "spec": map[string]any{"partitions": "three"}}
+	if err := v.Validate(bad); err == nil {
+		t.Error("a KafkaTopic with string partitions was accepted")
+	}
+}
