@@ -4,8 +4,13 @@ GO ?= go
 # The upstream Strimzi 1.2.0 CRDs every custom resource is validated against.
 STRIMZI_CRDS ?= $(abspath $(CURDIR)/../shared/strimzi/1.2.0/crds)
 export STRIMZI_CRDS
+# Upstream CRDs of the other custom resources the render writes, fetched from
+# the Go module proxy into the module cache (not dependencies of the program;
+# go.mod is untouched). Keep in sync with crdvalidate.UpstreamModules (a test
+# checks).
+UPSTREAM_CRD_MODULES := github.com/prometheus-operator/prometheus-operator@v0.85.0 github.com/hashicorp/vault-secrets-operator@v0.10.0
 
-.PHONY: help render test vet policy bench configdoc fmt clean
+.PHONY: help render test vet crds policy bench configdoc fmt clean
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
@@ -14,7 +19,10 @@ render: ## render both stacks offline into build/prod and build/dr and check the
 	$(GO) run ./cmd/render -stack prod -out build/prod
 	$(GO) run ./cmd/render -stack dr -out build/dr -stack-ref build/prod/outputs.json
 
-test: vet ## run every test (unit, component, whole-stack render, policy, promtool, shellcheck, actionlint)
+crds: ## fetch the upstream prometheus-operator and Vault Secrets Operator CRDs (Go module proxy -> module cache)
+	@$(GO) mod download $(UPSTREAM_CRD_MODULES)
+
+test: vet crds ## run every test (unit, component, whole-stack render, policy, promtool, shellcheck, actionlint)
 	$(GO) run ./cmd/configdoc -check
 	$(GO) test -count=1 ./...
 

@@ -26,10 +26,12 @@ type Module struct {
 
 // PrometheusOperator is the prometheus-operator release whose CRDs the
 // monitoring.coreos.com objects (PodMonitor, PrometheusRule) are checked
-// against. kube-prometheus-stack installs a close operator version; v0.85.0
-// is the newest the sum database verifies from this network (v0.86.x fails
-// sumdb verification here), and PodMonitor/PrometheusRule v1 have been
-// additive-only since long before it.
+// against. The kube-prometheus-stack chart the program installs
+// (kubePrometheusStackVersion) bundles its own, possibly newer, operator
+// release; v0.85.0 is the newest whose module the checksum database
+// verifies from this network (v0.86.x fails sumdb verification here).
+// Operator releases add fields to the v1 CRDs rather than remove them, so
+// bump this with the chart when the sumdb allows it.
 var PrometheusOperator = Module{
 	Path:    "github.com/prometheus-operator/prometheus-operator",
 	Version: "v0.85.0",

@@ -291,3 +291,25 @@ func TestMultiDocumentMultiVersionCRDs(t *testing.T) {
 		t.Errorf("loading the same CRDs twice: got %v, want a 'defined twice' error", err)
 	}
 }
+
+// The Makefile's crds target must fetch exactly the modules Upstream reads,
+// or `make test` on a fresh clone fails (or fetches something unused).
+func TestMakefileFetchesExactlyUpstreamModules(t *testing.T) {
+	b, err := os.ReadFile("../../Makefile")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, line := range strings.Split(string(b), "\n") {
+		if rest, ok := strings.CutPrefix(line, "UPSTREAM_CRD_MODULES :="); ok {
+			got = strings.Fields(rest)
+		}
+	}
+	var want []string
+	for _, m := range UpstreamModules {
+		want = append(want, m.String())
+	}
+	if strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Fatalf("Makefile UPSTREAM_CRD_MODULES = %v, crdvalidate.UpstreamModules = %v", got, want)
+	}
+}
