@@ -9,6 +9,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/tradingfirm/kafka-platform/internal/render"
+	"github.com/tradingfirm/kafka-platform/internal/render/rendertest"
 	"github.com/tradingfirm/kafka-platform/internal/topology"
 )
 
@@ -35,31 +36,14 @@ func testArgs() Args {
 
 func run(t *testing.T, args Args) *render.Mocks {
 	t.Helper()
-	m := render.NewMocks("kafka-platform", "test", "us-east-1")
-	err := pulumi.RunErr(func(ctx *pulumi.Context) error {
+	return rendertest.Run(t, func(ctx *pulumi.Context) error {
 		p, err := kubernetes.NewProvider(ctx, "k8s", &kubernetes.ProviderArgs{Kubeconfig: pulumi.String(render.FakeKubeconfig("c", "us-east-1"))})
 		if err != nil {
 			return err
 		}
 		_, err = New(ctx, "obs", args, pulumi.Provider(p))
 		return err
-	}, pulumi.WithMocks("kafka-platform", "test", m))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return m
-}
-
-// get walks a plain value by keys.
-func get(v any, path ...string) any {
-	for _, k := range path {
-		m, ok := v.(map[string]any)
-		if !ok {
-			return nil
-		}
-		v = m[k]
-	}
-	return v
+	})
 }
 
 func TestComponentWiresEveryChildToTheComponentAndProvider(t *testing.T) {
@@ -92,27 +76,27 @@ func TestHelmReleaseValues(t *testing.T) {
 	if rel == nil {
 		t.Fatal("no kube-prometheus-stack release")
 	}
-	if rel.Inputs["chart"] != "kube-prometheus-stack" || rel.Inputs["version"] != "79.5.0" || get(rel.Inputs, "repositoryOpts", "repo") != ChartRepo {
+	if rel.Inputs["chart"] != "kube-prometheus-stack" || rel.Inputs["version"] != "79.5.0" || rendertest.Get(rel.Inputs, "repositoryOpts", "repo") != ChartRepo {
 		t.Errorf("chart pin: %v %v %v", rel.Inputs["chart"], rel.Inputs["version"], rel.Inputs["repositoryOpts"])
 	}
 	v := rel.Inputs["values"]
 	checks := map[string]struct {
 		got, want any
 	}{
-		"retention":                {get(v, "prometheus", "prometheusSpec", "retention"), "15d"},
-		"retentionSize":            {get(v, "prometheus", "prometheusSpec", "retentionSize"), "90GiB"},
-		"storage":                  {get(v, "prometheus", "prometheusSpec", "storageSpec", "volumeClaimTemplate", "spec", "resources", "requests", "storage"), "100Gi"},
-		"storageClass":             {get(v, "prometheus", "prometheusSpec", "storageSpec", "volumeClaimTemplate", "spec", "storageClassName"), "gp3"},
-		"podMonitorSelector":       {get(v, "prometheus", "prometheusSpec", "podMonitorSelectorNilUsesHelmValues"), false},
-		"ruleSelector":             {get(v, "prometheus", "prometheusSpec", "ruleSelectorNilUsesHelmValues"), false},
-		"login form off":           {get(v, "grafana", "grafana.ini", "auth", "disable_login_form"), true},
-		"basic auth off":           {get(v, "grafana", "grafana.ini", "auth.basic", "enabled"), false},
-		"oidc on":                  {get(v, "grafana", "grafana.ini", "auth.generic_oauth", "enabled"), true},
-		"oidc client":              {get(v, "grafana", "grafana.ini", "auth.generic_oauth", "client_id"), "grafana"},
-		"oidc secret env":          {get(v, "grafana", "envFromSecret"), GrafanaOIDCSecretName},
-		"am secrets":               {get(v, "alertmanager", "alertmanagerSpec", "secrets"), []any{AlertmanagerSecretName}},
-		"node-exporter everywhere": {get(v, "prometheus-node-exporter", "tolerations"), []any{map[string]any{"operator": "Exists"}}},
-		"ksm on system nodes":      {get(v, "kube-state-metrics", "nodeSelector", topology.RoleLabel), topology.RoleSystem},
+		"retention":                {rendertest.Get(v, "prometheus", "prometheusSpec", "retention"), "15d"},
+		"retentionSize":            {rendertest.Get(v, "prometheus", "prometheusSpec", "retentionSize"), "90GiB"},
+		"storage":                  {rendertest.Get(v, "prometheus", "prometheusSpec", "storageSpec", "volumeClaimTemplate", "spec", "resources", "requests", "storage"), "100Gi"},
+		"storageClass":             {rendertest.Get(v, "prometheus", "prometheusSpec", "storageSpec", "volumeClaimTemplate", "spec", "storageClassName"), "gp3"},
+		"podMonitorSelector":       {rendertest.Get(v, "prometheus", "prometheusSpec", "podMonitorSelectorNilUsesHelmValues"), false},
+		"ruleSelector":             {rendertest.Get(v, "prometheus", "prometheusSpec", "ruleSelectorNilUsesHelmValues"), false},
+		"login form off":           {rendertest.Get(v, "grafana", "grafana.ini", "auth", "disable_login_form"), true},
+		"basic auth off":           {rendertest.Get(v, "grafana", "grafana.ini", "auth.basic", "enabled"), false},
+		"oidc on":                  {rendertest.Get(v, "grafana", "grafana.ini", "auth.generic_oauth", "enabled"), true},
+		"oidc client":              {rendertest.Get(v, "grafana", "grafana.ini", "auth.generic_oauth", "client_id"), "grafana"},
+		"oidc secret env":          {rendertest.Get(v, "grafana", "envFromSecret"), GrafanaOIDCSecretName},
+		"am secrets":               {rendertest.Get(v, "alertmanager", "alertmanagerSpec", "secrets"), []any{AlertmanagerSecretName}},
+		"node-exporter everywhere": {rendertest.Get(v, "prometheus-node-exporter", "tolerations"), []any{map[string]any{"operator": "Exists"}}},
+		"ksm on system nodes":      {rendertest.Get(v, "kube-state-metrics", "nodeSelector", topology.RoleLabel), topology.RoleSystem},
 	}
 	for name, c := range checks {
 		gb, _ := json.Marshal(c.got)
@@ -121,15 +105,15 @@ func TestHelmReleaseValues(t *testing.T) {
 			t.Errorf("%s: got %s, want %s", name, gb, wb)
 		}
 	}
-	if get(v, "grafana", "adminPassword") != nil {
+	if rendertest.Get(v, "grafana", "adminPassword") != nil {
 		t.Error("grafana.adminPassword is set: the admin password must not come from the stack")
 	}
-	dash, _ := get(v, "grafana", "dashboards", "strimzi").(map[string]any)
+	dash, _ := rendertest.Get(v, "grafana", "dashboards", "strimzi").(map[string]any)
 	if len(dash) != len(strimziDashboards) {
 		t.Fatalf("strimzi dashboards: %v", dash)
 	}
 	for name, d := range dash {
-		u, _ := get(d, "url").(string)
+		u, _ := rendertest.Get(d, "url").(string)
 		if !strings.HasPrefix(u, "https://raw.githubusercontent.com/strimzi/strimzi-kafka-operator/1.2.0/packaging/examples/metrics/") {
 			t.Errorf("dashboard %s: url %q is not pinned to the 1.2.0 tag", name, u)
 		}
@@ -149,7 +133,7 @@ func TestSecretsNeverInPlaintext(t *testing.T) {
 		}
 	}
 	wh := m.Find("kubernetes:core/v1:Secret", "obs-alertmanager-webhooks")
-	if wh == nil || !contains(wh.SecretInputs, "stringData") {
+	if wh == nil || !rendertest.Contains(wh.SecretInputs, "stringData") {
 		t.Fatalf("webhook Secret missing or its stringData not secret: %+v", wh)
 	}
 	if m.Find("kubernetes:core/v1:Secret", "obs-grafana-oidc") == nil {
@@ -157,31 +141,22 @@ func TestSecretsNeverInPlaintext(t *testing.T) {
 	}
 	// With both webhooks set, the release routes SLO breaches to ServiceNow.
 	rel := m.Find("kubernetes:helm.sh/v3:Release", "obs-kube-prometheus-stack")
-	routes, _ := get(rel.Inputs["values"], "alertmanager", "config", "route", "routes").([]any)
-	if len(routes) == 0 || get(routes[0], "receiver") != ReceiverServiceNow {
+	routes, _ := rendertest.Get(rel.Inputs["values"], "alertmanager", "config", "route", "routes").([]any)
+	if len(routes) == 0 || rendertest.Get(routes[0], "receiver") != ReceiverServiceNow {
 		t.Errorf("first route %v, want the ServiceNow SLO route", routes)
 	}
-}
-
-func contains(xs []string, x string) bool {
-	for _, v := range xs {
-		if v == x {
-			return true
-		}
-	}
-	return false
 }
 
 func TestEveryComponentIsScraped(t *testing.T) {
 	m := run(t, testArgs())
 	jobs := map[string]map[string]any{}
 	for _, r := range m.ByType("kubernetes:monitoring.coreos.com/v1:PodMonitor") {
-		eps, _ := get(r.Inputs, "spec", "podMetricsEndpoints").([]any)
+		eps, _ := rendertest.Get(r.Inputs, "spec", "podMetricsEndpoints").([]any)
 		for _, ep := range eps {
-			rls, _ := get(ep, "relabelings").([]any)
+			rls, _ := rendertest.Get(ep, "relabelings").([]any)
 			for _, rl := range rls {
-				if get(rl, "targetLabel") == "job" {
-					jobs[get(rl, "replacement").(string)] = r.Inputs
+				if rendertest.Get(rl, "targetLabel") == "job" {
+					jobs[rendertest.Get(rl, "replacement").(string)] = r.Inputs
 				}
 			}
 		}
@@ -192,7 +167,7 @@ func TestEveryComponentIsScraped(t *testing.T) {
 			t.Errorf("%s is not scraped (no PodMonitor sets job=%s)", st.Component, st.Job)
 			continue
 		}
-		if sel := get(pm, "spec", "selector", "matchLabels"); sel == nil {
+		if sel := rendertest.Get(pm, "spec", "selector", "matchLabels"); sel == nil {
 			t.Errorf("%s: PodMonitor has no selector", st.Component)
 		}
 	}
@@ -240,15 +215,15 @@ func TestCanaryDeploymentPerZone(t *testing.T) {
 			t.Errorf("no canary for %s", zone)
 			continue
 		}
-		spec := get(d.Inputs, "spec", "template", "spec")
-		terms, _ := get(spec, "affinity", "nodeAffinity", "requiredDuringSchedulingIgnoredDuringExecution", "nodeSelectorTerms").([]any)
+		spec := rendertest.Get(d.Inputs, "spec", "template", "spec")
+		terms, _ := rendertest.Get(spec, "affinity", "nodeAffinity", "requiredDuringSchedulingIgnoredDuringExecution", "nodeSelectorTerms").([]any)
 		if len(terms) != 1 {
 			t.Fatalf("%s: node affinity %v", zone, terms)
 		}
-		exprs, _ := get(terms[0], "matchExpressions").([]any)
+		exprs, _ := rendertest.Get(terms[0], "matchExpressions").([]any)
 		pinned := map[string]any{}
 		for _, e := range exprs {
-			pinned[get(e, "key").(string)] = get(e, "values")
+			pinned[rendertest.Get(e, "key").(string)] = rendertest.Get(e, "values")
 		}
 		if vs, _ := pinned[ZoneIDLabel].([]any); len(vs) != 1 || vs[0] != zone {
 			t.Errorf("%s: not pinned to its zone ID: %v", zone, pinned)
@@ -256,38 +231,38 @@ func TestCanaryDeploymentPerZone(t *testing.T) {
 		if vs, _ := pinned[topology.RoleLabel].([]any); len(vs) != 1 || vs[0] != topology.RoleSystem {
 			t.Errorf("%s: not on system nodes: %v", zone, pinned)
 		}
-		if get(d.Inputs, "metadata", "namespace") != "kafka" {
-			t.Errorf("%s: namespace %v, want the Kafka namespace (it mounts Strimzi's secrets)", zone, get(d.Inputs, "metadata", "namespace"))
+		if rendertest.Get(d.Inputs, "metadata", "namespace") != "kafka" {
+			t.Errorf("%s: namespace %v, want the Kafka namespace (it mounts Strimzi's secrets)", zone, rendertest.Get(d.Inputs, "metadata", "namespace"))
 		}
-		cs, _ := get(spec, "containers").([]any)
+		cs, _ := rendertest.Get(spec, "containers").([]any)
 		c := cs[0]
-		if get(c, "image") != a.Canary.Image {
-			t.Errorf("%s: image %v", zone, get(c, "image"))
+		if rendertest.Get(c, "image") != a.Canary.Image {
+			t.Errorf("%s: image %v", zone, rendertest.Get(c, "image"))
 		}
-		args, _ := json.Marshal(get(c, "args"))
+		args, _ := json.Marshal(rendertest.Get(c, "args"))
 		for _, want := range []string{"-bootstrap-servers=trading-kafka-bootstrap.kafka.svc:9093", "-topic=canary", "-zone=" + zone, "-tls-ca-file=/etc/canary/ca/ca.crt", "-tls-cert-file=/etc/canary/user/user.crt", "-tls-key-file=/etc/canary/user/user.key"} {
 			if !strings.Contains(string(args), want) {
 				t.Errorf("%s: args %s lack %s", zone, args, want)
 			}
 		}
-		req, lim := get(c, "resources", "requests"), get(c, "resources", "limits")
+		req, lim := rendertest.Get(c, "resources", "requests"), rendertest.Get(c, "resources", "limits")
 		rb, _ := json.Marshal(req)
 		lb, _ := json.Marshal(lim)
 		if req == nil || string(rb) != string(lb) {
 			t.Errorf("%s: requests %s != limits %s", zone, rb, lb)
 		}
-		sc := get(c, "securityContext")
-		if get(sc, "allowPrivilegeEscalation") != false || get(sc, "readOnlyRootFilesystem") != true || get(spec, "securityContext", "runAsNonRoot") != true ||
-			get(spec, "securityContext", "seccompProfile", "type") != "RuntimeDefault" {
-			t.Errorf("%s: not restricted PSS: %v / %v", zone, sc, get(spec, "securityContext"))
+		sc := rendertest.Get(c, "securityContext")
+		if rendertest.Get(sc, "allowPrivilegeEscalation") != false || rendertest.Get(sc, "readOnlyRootFilesystem") != true || rendertest.Get(spec, "securityContext", "runAsNonRoot") != true ||
+			rendertest.Get(spec, "securityContext", "seccompProfile", "type") != "RuntimeDefault" {
+			t.Errorf("%s: not restricted PSS: %v / %v", zone, sc, rendertest.Get(spec, "securityContext"))
 		}
-		if drop, _ := get(sc, "capabilities", "drop").([]any); len(drop) != 1 || drop[0] != "ALL" {
+		if drop, _ := rendertest.Get(sc, "capabilities", "drop").([]any); len(drop) != 1 || drop[0] != "ALL" {
 			t.Errorf("%s: capabilities not dropped", zone)
 		}
-		if get(c, "livenessProbe", "httpGet", "path") != "/healthz" || get(c, "readinessProbe", "httpGet", "path") != "/readyz" {
-			t.Errorf("%s: probes %v %v", zone, get(c, "livenessProbe"), get(c, "readinessProbe"))
+		if rendertest.Get(c, "livenessProbe", "httpGet", "path") != "/healthz" || rendertest.Get(c, "readinessProbe", "httpGet", "path") != "/readyz" {
+			t.Errorf("%s: probes %v %v", zone, rendertest.Get(c, "livenessProbe"), rendertest.Get(c, "readinessProbe"))
 		}
-		vols, _ := json.Marshal(get(spec, "volumes"))
+		vols, _ := json.Marshal(rendertest.Get(spec, "volumes"))
 		for _, want := range []string{`"secretName":"canary"`, `"secretName":"trading-cluster-ca-cert"`, `"key":"user.key"`, `"key":"ca.crt"`} {
 			if !strings.Contains(string(vols), want) {
 				t.Errorf("%s: volumes %s lack %s", zone, vols, want)
@@ -311,10 +286,10 @@ func TestCanaryRejectsUnpinnedImage(t *testing.T) {
 	a := testArgs()
 	a.Canary.Image = "example.com/kafka-canary:latest"
 	m := render.NewMocks("kafka-platform", "test", "us-east-1")
-	err := pulumi.RunErr(func(ctx *pulumi.Context) error {
+	err := m.Run(func(ctx *pulumi.Context) error {
 		_, err := New(ctx, "obs", a)
 		return err
-	}, pulumi.WithMocks("kafka-platform", "test", m))
+	})
 	if err == nil || !strings.Contains(err.Error(), "not pinned by digest") {
 		t.Fatalf("err = %v, want a digest error", err)
 	}

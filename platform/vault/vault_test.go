@@ -41,7 +41,7 @@ func TestPolicyDocument(t *testing.T) {
 func TestWiring(t *testing.T) {
 	m := render.NewMocks("kafka-platform", "prod", "us-east-1")
 	path := KVv2DataPath("kafka-platform", MirrorMakerSecret("kafka-prod"))
-	err := pulumi.RunErr(func(ctx *pulumi.Context) error {
+	err := m.Run(func(ctx *pulumi.Context) error {
 		prov, err := vaultsdk.NewProvider(ctx, "vault", &vaultsdk.ProviderArgs{Address: pulumi.String("https://vault.invalid:8200"), Token: pulumi.String("")})
 		if err != nil {
 			return err
@@ -54,7 +54,7 @@ func TestWiring(t *testing.T) {
 				Policy: Policy{Rules: []Rule{{Path: path, Capabilities: []Capability{Create, Update}}}}}},
 		})
 		return err
-	}, pulumi.WithMocks("kafka-platform", "prod", m))
+	})
 	if err != nil {
 		t.Fatal(err)
 	}
