@@ -10,9 +10,9 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/tradingfirm/kafka-platform/internal/config"
-	"github.com/tradingfirm/kafka-platform/internal/crdvalidate"
 	"github.com/tradingfirm/kafka-platform/internal/kube"
 	"github.com/tradingfirm/kafka-platform/internal/render"
+	"github.com/tradingfirm/kafka-platform/internal/render/rendertest"
 	strimziv1 "github.com/tradingfirm/kafka-platform/platform/strimzi/api/v1"
 )
 
@@ -27,24 +27,11 @@ func testSpec() Spec {
 	}
 }
 
-func validator(t *testing.T) *crdvalidate.Validator {
-	t.Helper()
-	dir, err := crdvalidate.FindDir()
-	if err != nil {
-		t.Fatal(err)
-	}
-	v, err := crdvalidate.LoadDir(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return v
-}
-
 // TestBuildValidAgainstCRD validates the resource against Strimzi 1.2.0's
 // KafkaMirrorMaker2 CRD, and checks the validator does reject a broken one
 // (v1beta2 layout: no target, a clusters list).
 func TestBuildValidAgainstCRD(t *testing.T) {
-	v := validator(t)
+	v := rendertest.CRDs(t)
 	obj, err := kube.ToMap(Build(testSpec()))
 	if err != nil {
 		t.Fatal(err)
@@ -153,7 +140,7 @@ func TestSourceACLsExact(t *testing.T) {
 // resolved into the spec, and the rendered spec still validates.
 func TestComponent(t *testing.T) {
 	m := render.NewMocks("kafka-platform", "dr", "us-west-2")
-	err := pulumi.RunErr(func(ctx *pulumi.Context) error {
+	err := m.Run(func(ctx *pulumi.Context) error {
 		prov, err := kubernetes.NewProvider(ctx, "dr-k8s", &kubernetes.ProviderArgs{})
 		if err != nil {
 			return err
@@ -163,7 +150,7 @@ func TestComponent(t *testing.T) {
 			MirroredTopics: []string{"orders.journal", "risk.positions"}, SourceBootstrap: pulumi.String("boot.prod.invalid:9096"),
 		})
 		return err
-	}, pulumi.WithMocks("kafka-platform", "dr", m))
+	})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -189,11 +176,11 @@ func TestComponent(t *testing.T) {
 	if src["bootstrapServers"] != "boot.prod.invalid:9096" {
 		t.Errorf("source bootstrap %v", src["bootstrapServers"])
 	}
-	if err := validator(t).Validate(obj); err != nil {
+	if err := rendertest.CRDs(t).Validate(obj); err != nil {
 		t.Errorf("rendered KafkaMirrorMaker2 invalid: %v", err)
 	}
 	userObj := map[string]any{"apiVersion": user.Inputs["apiVersion"], "kind": user.Inputs["kind"], "metadata": user.Inputs["metadata"], "spec": user.Inputs["spec"]}
-	if err := validator(t).Validate(userObj); err != nil {
+	if err := rendertest.CRDs(t).Validate(userObj); err != nil {
 		t.Errorf("rendered KafkaUser invalid: %v", err)
 	}
 }

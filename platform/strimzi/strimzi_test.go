@@ -11,9 +11,9 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
-	"github.com/tradingfirm/kafka-platform/internal/crdvalidate"
 	"github.com/tradingfirm/kafka-platform/internal/kube"
 	"github.com/tradingfirm/kafka-platform/internal/render"
+	"github.com/tradingfirm/kafka-platform/internal/render/rendertest"
 	"github.com/tradingfirm/kafka-platform/internal/topology"
 	strimziv1 "github.com/tradingfirm/kafka-platform/platform/strimzi/api/v1"
 )
@@ -50,28 +50,6 @@ func testArgs() Args {
 	}
 }
 
-var (
-	vOnce sync.Once
-	vVal  *crdvalidate.Validator
-	vErr  error
-)
-
-func validator(t *testing.T) *crdvalidate.Validator {
-	t.Helper()
-	vOnce.Do(func() {
-		dir, err := crdvalidate.FindDir()
-		if err != nil {
-			vErr = err
-			return
-		}
-		vVal, vErr = crdvalidate.LoadDir(dir)
-	})
-	if vErr != nil {
-		t.Fatal(vErr)
-	}
-	return vVal
-}
-
 func allObjects(a Args) []kube.Object {
 	objs := []kube.Object{BuildKafka(a), BuildRebalanceTemplate(a)}
 	for _, o := range BuildNodePools(a) {
@@ -87,7 +65,7 @@ func allObjects(a Args) []kube.Object {
 }
 
 func TestBuiltObjectsValidateAgainstCRDs(t *testing.T) {
-	v := validator(t)
+	v := rendertest.CRDs(t)
 	for _, variant := range []struct {
 		name string
 		mod  func(*Args)
@@ -388,7 +366,7 @@ func TestArgsValidate(t *testing.T) {
 // The component under the mock engine: what the render writes must be
 // complete, valid objects with the real inputs substituted.
 func TestComponentUnderMocks(t *testing.T) {
-	v := validator(t)
+	v := rendertest.CRDs(t)
 	m := render.NewMocks("kafka-platform", "test", "us-east-1")
 	var outs struct {
 		sync.Mutex
@@ -396,7 +374,7 @@ func TestComponentUnderMocks(t *testing.T) {
 		users             map[string]string
 		settings          map[string]any
 	}
-	err := pulumi.RunErr(func(ctx *pulumi.Context) error {
+	err := m.Run(func(ctx *pulumi.Context) error {
 		s, err := New(ctx, "kafka", testArgs())
 		if err != nil {
 			return err
@@ -410,7 +388,7 @@ func TestComponentUnderMocks(t *testing.T) {
 			return nil
 		})
 		return nil
-	}, pulumi.WithMocks("kafka-platform", "test", m))
+	})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -470,7 +448,7 @@ func TestComponentUnderMocks(t *testing.T) {
 		if r.Parent != comp.URN {
 			t.Errorf("%s not parented to the component", r.Name)
 		}
-		if !contains(r.DependsOn, op.URN) {
+		if !rendertest.Contains(r.DependsOn, op.URN) {
 			t.Errorf("%s does not wait for the operator", r.Name)
 		}
 		if err := v.Validate(obj); err != nil {
@@ -516,10 +494,10 @@ func TestNoCrossRegionWithoutPeer(t *testing.T) {
 	m := render.NewMocks("kafka-platform", "test", "us-east-1")
 	a := testArgs()
 	a.PeerVpcCidr = ""
-	if err := pulumi.RunErr(func(ctx *pulumi.Context) error {
+	if err := m.Run(func(ctx *pulumi.Context) error {
 		_, err := New(ctx, "kafka", a)
 		return err
-	}, pulumi.WithMocks("kafka-platform", "test", m)); err != nil {
+	}); err != nil {
 		t.Fatal(err)
 	}
 	if len(m.ByType("kubernetes:core/v1:Service")) != 0 {
@@ -529,13 +507,4 @@ func TestNoCrossRegionWithoutPeer(t *testing.T) {
 	if strings.Contains(string(b), CrossRegionListener) {
 		t.Error("cross-region listener present without a peer VPC")
 	}
-}
-
-func contains(xs []string, x string) bool {
-	for _, v := range xs {
-		if v == x {
-			return true
-		}
-	}
-	return false
 }

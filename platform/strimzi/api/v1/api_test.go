@@ -7,29 +7,16 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
 
-	"github.com/tradingfirm/kafka-platform/internal/crdvalidate"
 	"github.com/tradingfirm/kafka-platform/internal/kube"
+	"github.com/tradingfirm/kafka-platform/internal/render/rendertest"
 )
-
-func validator(t *testing.T) *crdvalidate.Validator {
-	t.Helper()
-	dir, err := crdvalidate.FindDir()
-	if err != nil {
-		t.Fatal(err)
-	}
-	v, err := crdvalidate.LoadDir(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return v
-}
 
 func i32(v int32) *int32 { return &v }
 
 // Every field of the typed API, filled in, must survive the CRD schema:
 // a misspelt JSON tag shows up here as a pruned field.
 func TestTypesMatchTheCRDs(t *testing.T) {
-	v := validator(t)
+	v := rendertest.CRDs(t)
 	cpu := resource.MustParse("2")
 	res := &corev1.ResourceRequirements{Requests: corev1.ResourceList{corev1.ResourceCPU: cpu}, Limits: corev1.ResourceList{corev1.ResourceCPU: cpu}}
 	pod := &PodTemplate{
