@@ -6,7 +6,6 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
-	"github.com/tradingfirm/kafka-platform/internal/render"
 	"github.com/tradingfirm/kafka-platform/internal/render/rendertest"
 	"github.com/tradingfirm/kafka-platform/internal/topology"
 )
@@ -30,16 +29,8 @@ func testArgs() Args {
 	}
 }
 
-func run(t *testing.T, args Args) *render.Mocks {
-	t.Helper()
-	return rendertest.Run(t, func(ctx *pulumi.Context) error {
-		_, err := New(ctx, comp, args)
-		return err
-	})
-}
-
 func TestTrustIsExactlyTheControllerServiceAccount(t *testing.T) {
-	m := run(t, testArgs())
+	m := rendertest.Component(t, New, comp, testArgs())
 	d := rendertest.Policy(t, rendertest.MustFind(t, m, "aws:iam/role:Role", comp).Inputs["assumeRolePolicy"])
 	if len(d.Statement) != 1 {
 		t.Fatalf("trust has %d statements, want 1: %+v", len(d.Statement), d)
@@ -66,7 +57,7 @@ func TestTrustIsExactlyTheControllerServiceAccount(t *testing.T) {
 }
 
 func TestPolicyIsAttachedToTheRole(t *testing.T) {
-	m := run(t, testArgs())
+	m := rendertest.Component(t, New, comp, testArgs())
 	att := rendertest.MustFind(t, m, "aws:iam/rolePolicyAttachment:RolePolicyAttachment", comp)
 	if att.Inputs["role"] != comp {
 		t.Errorf("attachment role %v, want %s", att.Inputs["role"], comp)
@@ -81,7 +72,7 @@ func TestPolicyIsAttachedToTheRole(t *testing.T) {
 }
 
 func TestReleasePinsChartAndSetsClusterFacts(t *testing.T) {
-	m := run(t, testArgs())
+	m := rendertest.Component(t, New, comp, testArgs())
 	rel := rendertest.MustFind(t, m, "kubernetes:helm.sh/v3:Release", comp)
 	in := rel.Inputs
 	if in["chart"] != ChartName || in["version"] != "1.12.0" || in["namespace"] != "kube-system" || in["name"] != ReleaseName {
@@ -130,7 +121,7 @@ func TestReleasePinsChartAndSetsClusterFacts(t *testing.T) {
 }
 
 func TestChildrenAreParentedToTheComponent(t *testing.T) {
-	m := run(t, testArgs())
+	m := rendertest.Component(t, New, comp, testArgs())
 	c := rendertest.MustFind(t, m, TypeToken, comp)
 	for _, typ := range []string{"aws:iam/role:Role", "aws:iam/policy:Policy",
 		"aws:iam/rolePolicyAttachment:RolePolicyAttachment", "kubernetes:helm.sh/v3:Release"} {

@@ -53,16 +53,8 @@ func testArgs() Args {
 	}
 }
 
-func run(t *testing.T, args Args) *render.Mocks {
-	t.Helper()
-	return rendertest.Run(t, func(ctx *pulumi.Context) error {
-		_, err := New(ctx, comp, args)
-		return err
-	})
-}
-
 func TestBothBucketsBlockPublicAccessAndDisableACLs(t *testing.T) {
-	m := run(t, testArgs())
+	m := rendertest.Component(t, New, comp, testArgs())
 	for comp, bucket := range map[string]string{comp: tierName, logComp: logName} {
 		pab := rendertest.MustFind(t, m, tPAB, comp)
 		if rendertest.Str(pab, "bucket") != bucket {
@@ -87,7 +79,7 @@ func TestBothBucketsBlockPublicAccessAndDisableACLs(t *testing.T) {
 }
 
 func TestTierBucketEncryptedWithItsOwnKeyAndBucketKeys(t *testing.T) {
-	m := run(t, testArgs())
+	m := rendertest.Component(t, New, comp, testArgs())
 	key := rendertest.MustFind(t, m, tKey, comp)
 	if key.Inputs["enableKeyRotation"] != true {
 		t.Error("tier key rotation is off")
@@ -129,7 +121,7 @@ func TestTierBucketEncryptedWithItsOwnKeyAndBucketKeys(t *testing.T) {
 }
 
 func TestBucketPoliciesDenyInsecureTransport(t *testing.T) {
-	m := run(t, testArgs())
+	m := rendertest.Component(t, New, comp, testArgs())
 	for comp, arn := range map[string]string{comp: tierArn, logComp: logArn} {
 		pol := rendertest.MustFind(t, m, tPolicy, comp)
 		s := rendertest.Statement(t, rendertest.Policy(t, rendertest.Str(pol, "policy")), "DenyInsecureTransport")
@@ -150,7 +142,7 @@ func TestBucketPoliciesDenyInsecureTransport(t *testing.T) {
 }
 
 func TestTierPolicyDeniesNonKmsUploads(t *testing.T) {
-	m := run(t, testArgs())
+	m := rendertest.Component(t, New, comp, testArgs())
 	d := rendertest.Policy(t, rendertest.Str(rendertest.MustFind(t, m, tPolicy, comp), "policy"))
 	s := rendertest.Statement(t, d, "DenyNonKmsUploads")
 	if s.Effect != iampolicy.Deny || s.Action[0] != "s3:PutObject" || s.Resource[0] != tierArn+"/*" {
@@ -171,7 +163,7 @@ func TestLifecycleRules(t *testing.T) {
 	args.AbortIncompleteMultipartDays = 3
 	args.NoncurrentVersionExpirationDays = 45
 	args.AccessLogRetentionDays = 400
-	m := run(t, args)
+	m := rendertest.Component(t, New, comp, args)
 	rules := map[string]map[string]any{}
 	for _, r := range rendertest.MustFind(t, m, tLifecycle, comp).Inputs["rules"].([]any) {
 		rule := r.(map[string]any)
@@ -204,7 +196,7 @@ func TestLifecycleRules(t *testing.T) {
 }
 
 func TestAccessLogsGoToTheLogBucket(t *testing.T) {
-	m := run(t, testArgs())
+	m := rendertest.Component(t, New, comp, testArgs())
 	l := rendertest.MustFind(t, m, tLogging, comp)
 	if rendertest.Str(l, "bucket") != tierName || rendertest.Str(l, "targetBucket") != logName || rendertest.Str(l, "targetPrefix") != AccessLogPrefix {
 		t.Errorf("logging %v", l.Inputs)
@@ -232,7 +224,7 @@ func TestAccessLogsGoToTheLogBucket(t *testing.T) {
 
 func TestObjectLock(t *testing.T) {
 	t.Run("off", func(t *testing.T) {
-		m := run(t, testArgs())
+		m := rendertest.Component(t, New, comp, testArgs())
 		if rendertest.MustFind(t, m, tBucket, comp).Inputs["objectLockEnabled"] != false {
 			t.Error("objectLockEnabled should be false")
 		}
@@ -244,7 +236,7 @@ func TestObjectLock(t *testing.T) {
 		t.Run(string(mode), func(t *testing.T) {
 			args := testArgs()
 			args.ObjectLock = &ObjectLock{Mode: mode, Days: 2557}
-			m := run(t, args)
+			m := rendertest.Component(t, New, comp, args)
 			if rendertest.MustFind(t, m, tBucket, comp).Inputs["objectLockEnabled"] != true {
 				t.Error("bucket created without object lock")
 			}
@@ -261,7 +253,7 @@ func TestObjectLock(t *testing.T) {
 }
 
 func TestBrokerTrustIsExactlyOneServiceAccount(t *testing.T) {
-	m := run(t, testArgs())
+	m := rendertest.Component(t, New, comp, testArgs())
 	role := rendertest.MustFind(t, m, tRole, comp+"-broker")
 	d := rendertest.Policy(t, rendertest.Str(role, "assumeRolePolicy"))
 	if len(d.Statement) != 1 {
@@ -297,7 +289,7 @@ func TestBrokerTrustIsExactlyOneServiceAccount(t *testing.T) {
 }
 
 func TestBrokerPermissionsOnlyThatBucketPrefixAndKey(t *testing.T) {
-	m := run(t, testArgs())
+	m := rendertest.Component(t, New, comp, testArgs())
 	d := rendertest.Policy(t, rendertest.Str(rendertest.MustFind(t, m, tRolePol, comp+"-broker"), "policy"))
 	keyPrefix := "arn:aws:kms:us-east-1:000000000000:key/"
 	for _, s := range d.Statement {
@@ -347,7 +339,7 @@ func TestBrokerPermissionsOnlyThatBucketPrefixAndKey(t *testing.T) {
 }
 
 func TestStatefulResourcesProtectedAndRetained(t *testing.T) {
-	m := run(t, testArgs())
+	m := rendertest.Component(t, New, comp, testArgs())
 	for _, r := range []*render.Resource{rendertest.MustFind(t, m, tBucket, comp), rendertest.MustFind(t, m, tBucket, logComp), rendertest.MustFind(t, m, tKey, comp)} {
 		if !r.Protect || !r.Retain {
 			t.Errorf("%s %s: protect=%v retain=%v", r.Type, r.Name, r.Protect, r.Retain)

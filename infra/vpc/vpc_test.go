@@ -46,14 +46,6 @@ func testArgs(zoneIDs bool) Args {
 	}
 }
 
-func run(t *testing.T, args Args) *render.Mocks {
-	t.Helper()
-	return rendertest.Run(t, func(ctx *pulumi.Context) error {
-		_, err := New(ctx, "kafka-test", args)
-		return err
-	})
-}
-
 func tags(r *render.Resource) map[string]any {
 	t, _ := r.Inputs["tags"].(map[string]any)
 	return t
@@ -63,7 +55,7 @@ func TestSubnetsOnePerZoneWithConfiguredCIDRs(t *testing.T) {
 	for _, zoneIDs := range []bool{false, true} {
 		t.Run(fmt.Sprintf("zoneIDs=%v", zoneIDs), func(t *testing.T) {
 			args := testArgs(zoneIDs)
-			m := run(t, args)
+			m := rendertest.Component(t, New, "kafka-test", args)
 			subnets := m.ByType(tSubnet)
 			if len(subnets) != 6 {
 				t.Fatalf("got %d subnets, want 3 private + 3 public", len(subnets))
@@ -116,7 +108,7 @@ func TestSubnetsOnePerZoneWithConfiguredCIDRs(t *testing.T) {
 
 func TestPrivateRouteTablesUseTheirOwnZonesNAT(t *testing.T) {
 	args := testArgs(true)
-	m := run(t, args)
+	m := rendertest.Component(t, New, "kafka-test", args)
 	nats := map[string]bool{}
 	for _, az := range args.AZs {
 		priv := fmt.Sprintf("kafka-test-private-%s", az)
@@ -150,7 +142,7 @@ func TestPrivateRouteTablesUseTheirOwnZonesNAT(t *testing.T) {
 
 func TestS3GatewayEndpointOnEveryPrivateRouteTable(t *testing.T) {
 	args := testArgs(false)
-	m := run(t, args)
+	m := rendertest.Component(t, New, "kafka-test", args)
 	ep := rendertest.MustFind(t, m, tEndpoint, "kafka-test-s3")
 	if rendertest.Str(ep, "vpcEndpointType") != "Gateway" || rendertest.Str(ep, "serviceName") != "com.amazonaws.us-east-1.s3" {
 		t.Fatalf("s3 endpoint: %v", ep.Inputs)
@@ -171,7 +163,7 @@ func TestS3GatewayEndpointOnEveryPrivateRouteTable(t *testing.T) {
 
 func TestInterfaceEndpointsBehindVpcOnlySecurityGroup(t *testing.T) {
 	args := testArgs(false)
-	m := run(t, args)
+	m := rendertest.Component(t, New, "kafka-test", args)
 	sg := rendertest.MustFind(t, m, tSG, "kafka-test-endpoints")
 	sgID := rendertest.MustID(t, m, tSG, "kafka-test-endpoints")
 	ingress, _ := sg.Inputs["ingress"].([]any)
@@ -231,7 +223,7 @@ func TestInterfaceEndpointsBehindVpcOnlySecurityGroup(t *testing.T) {
 func TestFlowLogsAllTrafficEncryptedWithRetention(t *testing.T) {
 	args := testArgs(false)
 	args.FlowLogRetentionDays = 731
-	m := run(t, args)
+	m := rendertest.Component(t, New, "kafka-test", args)
 
 	fl := rendertest.MustFind(t, m, tFlowLog, "kafka-test")
 	if rendertest.Str(fl, "vpcId") != rendertest.MustID(t, m, "aws:ec2/vpc:Vpc", "kafka-test") {
@@ -307,7 +299,7 @@ func TestFlowLogsAllTrafficEncryptedWithRetention(t *testing.T) {
 }
 
 func TestVpcDNSAndDefaultSecurityGroupLockedDown(t *testing.T) {
-	m := run(t, testArgs(false))
+	m := rendertest.Component(t, New, "kafka-test", testArgs(false))
 	v := rendertest.MustFind(t, m, "aws:ec2/vpc:Vpc", "kafka-test")
 	if v.Inputs["enableDnsHostnames"] != true || v.Inputs["enableDnsSupport"] != true {
 		t.Errorf("VPC DNS: %v", v.Inputs)

@@ -39,6 +39,17 @@ func RunStack(t testing.TB, stack, region string, program pulumi.RunFunc) *rende
 	return m
 }
 
+// Component runs one component's New (the house-style constructor) as the
+// whole program under Run's mocks, named name with args, and fails the test
+// on error.
+func Component[A, C any](t testing.TB, newFn func(*pulumi.Context, string, A, ...pulumi.ResourceOption) (C, error), name string, args A) *render.Mocks {
+	t.Helper()
+	return Run(t, func(ctx *pulumi.Context) error {
+		_, err := newFn(ctx, name, args)
+		return err
+	})
+}
+
 // MustFind returns the recorded resource of type typ and logical name, and
 // fails the test when there is none.
 func MustFind(t testing.TB, m *render.Mocks, typ, name string) *render.Resource {

@@ -120,3 +120,24 @@ func TestCRDsValidateStrimziResources(t *testing.T) {
 		t.Error("a KafkaTopic with string partitions was accepted")
 	}
 }
+
+type fakeArgs struct{ cidr string }
+
+func newFakeComponent(ctx *pulumi.Context, name string, args fakeArgs, opts ...pulumi.ResourceOption) (*ec2.Subnet, error) {
+	if args.cidr == "" {
+		return nil, fmt.Errorf("no cidr")
+	}
+	return ec2.NewSubnet(ctx, name, &ec2.SubnetArgs{VpcId: pulumi.String("vpc-x"), CidrBlock: pulumi.String(args.cidr)}, opts...)
+}
+
+func TestComponentRunsNewWithNameAndArgs(t *testing.T) {
+	m := Component(t, newFakeComponent, "comp", fakeArgs{cidr: "10.1.0.0/24"})
+	if got := Str(MustFind(t, m, "aws:ec2/subnet:Subnet", "comp"), "cidrBlock"); got != "10.1.0.0/24" {
+		t.Errorf("cidrBlock %q", got)
+	}
+	f := &fatalRecorder{TB: t}
+	Component(f, newFakeComponent, "comp", fakeArgs{})
+	if !strings.Contains(f.msg, "no cidr") {
+		t.Errorf("Fatalf %q, want New's error", f.msg)
+	}
+}
