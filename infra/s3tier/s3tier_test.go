@@ -367,14 +367,15 @@ func TestOutputs(t *testing.T) {
 		for k, o := range map[string]pulumi.StringOutput{
 			"bucket": b.BucketName, "arn": b.BucketArn, "key": b.KmsKeyArn, "logs": b.LogBucketName, "role": b.BrokerRoleArn,
 		} {
-			ctx.Export(k, o)
 			k := k
-			o.ApplyT(func(v string) string {
+			// Export the recording apply: the runtime waits for exports, so
+			// every value is recorded before Run returns.
+			ctx.Export(k, o.ApplyT(func(v string) string {
 				mu.Lock()
 				defer mu.Unlock()
 				got[k] = v
 				return v
-			})
+			}))
 		}
 		return nil
 	})

@@ -13,6 +13,7 @@ import (
 
 	"github.com/tradingfirm/kafka-platform/internal/config"
 	"github.com/tradingfirm/kafka-platform/internal/crdvalidate"
+	"github.com/tradingfirm/kafka-platform/internal/render/rendertest"
 	"github.com/tradingfirm/kafka-platform/internal/offline"
 	"github.com/tradingfirm/kafka-platform/internal/render"
 	"github.com/tradingfirm/kafka-platform/internal/stack"
@@ -307,14 +308,7 @@ func TestMirrorMaker2(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	dir, err := crdvalidate.FindDir()
-	if err != nil {
-		t.Fatal(err)
-	}
-	v, err := crdvalidate.LoadDir(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
+	v := rendertest.CRDs(t)
 	var mm2 []map[string]any
 	for name, b := range files {
 		if !strings.HasPrefix(name, "manifests/") {

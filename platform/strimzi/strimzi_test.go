@@ -379,14 +379,16 @@ func TestComponentUnderMocks(t *testing.T) {
 		if err != nil {
 			return err
 		}
-		pulumi.All(s.BootstrapCrossRegion, s.BootstrapInternal, s.UserSecrets, s.ClientSettings).ApplyT(func(xs []any) error {
+		// Exported so the runtime waits for the recording apply before Run
+		// returns.
+		ctx.Export("recorded", pulumi.All(s.BootstrapCrossRegion, s.BootstrapInternal, s.UserSecrets, s.ClientSettings).ApplyT(func(xs []any) (bool, error) {
 			outs.Lock()
 			defer outs.Unlock()
 			outs.xregion, outs.internal = xs[0].(string), xs[1].(string)
 			outs.users = xs[2].(map[string]string)
 			outs.settings = xs[3].(map[string]any)
-			return nil
-		})
+			return true, nil
+		}))
 		return nil
 	})
 	if err != nil {
