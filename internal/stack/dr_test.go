@@ -13,9 +13,9 @@ import (
 
 	"github.com/tradingfirm/kafka-platform/internal/config"
 	"github.com/tradingfirm/kafka-platform/internal/crdvalidate"
-	"github.com/tradingfirm/kafka-platform/internal/render/rendertest"
 	"github.com/tradingfirm/kafka-platform/internal/offline"
 	"github.com/tradingfirm/kafka-platform/internal/render"
+	"github.com/tradingfirm/kafka-platform/internal/render/rendertest"
 	"github.com/tradingfirm/kafka-platform/internal/stack"
 	"github.com/tradingfirm/kafka-platform/platform/mirrormaker"
 	"github.com/tradingfirm/kafka-platform/platform/strimzi"
