@@ -9,9 +9,17 @@ mkdir -p build
 bin=build/render-bench
 
 go build -o "$bin" ./cmd/render # warm the cache
-touch infra/s3tier/doc.go       # one component changed
+# A real edit of one component, without touching the work tree: an overlay
+# replaces infra/s3tier/doc.go with a copy carrying one more declaration (a
+# comment alone compiles to the same object and the link would be cached), so
+# the package recompiles and the render relinks.
+overlay_dir=$(mktemp -d)
+trap 'rm -rf "$overlay_dir"' EXIT
+cp infra/s3tier/doc.go "$overlay_dir/doc.go"
+echo "var BenchEdit = \"$(date +%s%N)\"" >>"$overlay_dir/doc.go"
+printf '{"Replace":{"%s":"%s"}}\n' "$PWD/infra/s3tier/doc.go" "$overlay_dir/doc.go" >"$overlay_dir/overlay.json"
 start=$(date +%s.%N)
-go build -o "$bin" ./cmd/render
+go build -overlay "$overlay_dir/overlay.json" -o "$bin" ./cmd/render
 end=$(date +%s.%N)
 rebuild=$(awk -v a="$start" -v b="$end" 'BEGIN{print b-a}')
 printf 'warm rebuild after touching infra/s3tier: %.2f s\n' "$rebuild"
@@ -31,4 +39,4 @@ measure() { # stack out [extra args...]
 measure prod build/bench-prod
 measure dr build/bench-dr -stack-ref build/bench-prod/outputs.json
 
-go test -run '^$' -bench . -benchmem ./internal/... ./cmd/... 2>/dev/null | grep -E '^(Benchmark|ok|PASS)' || true
+go test -run '^$' -bench . -benchmem ./internal/... ./cmd/... 2>/dev/null | grep -E '^(Benchmark|ok .*[0-9]s$)' | grep -v 'no test files' || true

@@ -279,3 +279,48 @@ func must(t *testing.T, err error) {
 		t.Fatal(err)
 	}
 }
+
+// BenchmarkRender measures one whole-stack render (config load and
+// validation, the composition under the mock engine, every file): the
+// offline loop a platform engineer runs after each edit.
+func BenchmarkRender(b *testing.B) {
+	for _, stack := range []string{"prod", "dr"} {
+		b.Run(stack, func(b *testing.B) {
+			opts := Options{Dir: repoRoot, Stack: stack}
+			if stack == "dr" {
+				p, err := Render(Options{Dir: repoRoot, Stack: "prod"})
+				if err != nil {
+					b.Fatal(err)
+				}
+				files, err := p.Files()
+				if err != nil {
+					b.Fatal(err)
+				}
+				f := filepath.Join(b.TempDir(), "outputs.json")
+				if err := os.WriteFile(f, files["outputs.json"], 0o644); err != nil {
+					b.Fatal(err)
+				}
+				opts.StackRefOutputs = f
+			}
+			b.ReportAllocs()
+			for i := 0; i < b.N; i++ {
+				r, err := Render(opts)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if _, err := r.Files(); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(len(mustRender(b, opts).Resources)), "resources")
+		})
+	}
+}
+
+func mustRender(b *testing.B, o Options) *Rendered {
+	r, err := Render(o)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return r
+}
