@@ -16,8 +16,9 @@ const (
 	// hourly attachment cost, no bandwidth cap other than the instances', and
 	// nothing transitive, which is what a two-VPC path needs.
 	NetworkPathVpcPeering NetworkPath = "vpc-peering"
-	// NetworkPathTransitGateway is Transit Gateway peering. Not implemented:
-	// validation rejects it (see DRConfig.validate).
+	// NetworkPathTransitGateway is a Transit Gateway in each region, peered
+	// (static routes only): an hourly charge per attachment and per GB, but
+	// further VPCs join by attaching to a gateway instead of by a full mesh.
 	NetworkPathTransitGateway NetworkPath = "transit-gateway"
 )
 
@@ -35,11 +36,31 @@ const (
 	// (each task owns a set of partitions); 2 per worker keeps each worker's
 	// consumers busy without oversubscribing its 2 CPUs.
 	DefaultMirrorMakerTasksMax = 6
+	// DefaultPrimaryTransitGatewayAsn is AWS's default Amazon-side ASN
+	// (64512, the first 16-bit private ASN) for the primary's gateway.
+	DefaultPrimaryTransitGatewayAsn = 64512
+	// DefaultTransitGatewayAsn is the next private ASN for the DR gateway:
+	// peering exchanges no BGP today (static routes only), but AWS
+	// recommends a unique ASN per peered gateway for future route
+	// propagation, and distinct ASNs keep BGP loop prevention from dropping
+	// routes if either gateway ever gets a VPN or Direct Connect.
+	DefaultTransitGatewayAsn = 64513
+)
+
+// Private ASN ranges AWS accepts for a Transit Gateway's Amazon side
+// (RFC 6996 private ranges, as the EC2 CreateTransitGateway API documents).
+const (
+	privateAsn16Min, privateAsn16Max = 64512, 65534
+	privateAsn32Min, privateAsn32Max = 4200000000, 4294967294
 )
 
 var (
 	keyDRNetworkPath = define(Key{Name: "drNetworkPath", Type: String, Default: string(NetworkPathVpcPeering),
-		Description: "DR stacks: how the DR VPC reaches the primary's cross-region Kafka listener. `vpc-peering` (default: inter-region VPC peering, routes in every private route table both ways; cheapest and lowest latency for exactly two VPCs). `transit-gateway` is reserved and currently rejected."})
+		Description: "DR stacks: how the DR VPC reaches the primary's cross-region Kafka listener. `vpc-peering` (default: inter-region VPC peering, routes in every private route table both ways; cheapest and lowest latency for exactly two VPCs) or `transit-gateway` (a Transit Gateway per region, peered, static routes only, no default route table association or propagation; pays off when more VPCs join). Both open only the peer VPC's CIDR."})
+	keyTransitGatewayAsn = define(Key{Name: "transitGatewayAsn", Type: Integer, Default: DefaultTransitGatewayAsn,
+		Description: "DR stacks with drNetworkPath: transit-gateway: Amazon-side ASN of the DR region's Transit Gateway (private: 64512-65534 or 4200000000-4294967294). Default 64513. Must differ from peerTransitGatewayAsn: peering uses static routes only, but AWS recommends a unique ASN per peered gateway. Changing it replaces the gateway."})
+	keyPeerTransitGatewayAsn = define(Key{Name: "peerTransitGatewayAsn", Type: Integer, Default: DefaultPrimaryTransitGatewayAsn,
+		Description: "DR stacks with drNetworkPath: transit-gateway: Amazon-side ASN of the primary region's Transit Gateway, which the DR stack creates through its prod-region provider. Default 64512 (AWS's default). Must differ from transitGatewayAsn. Changing it replaces the gateway."})
 	keyMirroredTopics = define(Key{Name: "mirroredTopicsPattern", Type: String, Default: DefaultMirroredTopicsPattern,
 		Description: "DR stacks: regular expression (Java regex; checked with Go's RE2, so use the common subset: no look-arounds or back-references) of the topics MirrorMaker 2 mirrors from the primary. Default: the durable topics (orders.journal, risk.positions). It must match every durable topic and no ephemeral one (market data): those are re-derivable and would only add lag."})
 	keyMirroredGroups = define(Key{Name: "mirroredGroupsPattern", Type: String, Default: ".*",
@@ -52,8 +73,15 @@ var (
 
 // DRConfig configures the cross-region path and MirrorMaker 2.
 type DRConfig struct {
-	// NetworkPath is how the DR VPC reaches the primary (vpc-peering).
+	// NetworkPath is how the DR VPC reaches the primary (vpc-peering or
+	// transit-gateway).
 	NetworkPath NetworkPath
+	// TransitGatewayAsn is the DR gateway's Amazon-side ASN (transit-gateway
+	// only).
+	TransitGatewayAsn int
+	// PeerTransitGatewayAsn is the primary's gateway's Amazon-side ASN
+	// (transit-gateway only).
+	PeerTransitGatewayAsn int
 	// MirroredTopicsPattern is the MM2 topicsPattern (a regex over topic names).
 	MirroredTopicsPattern string
 	// MirroredGroupsPattern is the MM2 groupsPattern.
@@ -66,6 +94,8 @@ type DRConfig struct {
 
 func (d *DRConfig) parse(r *reader) {
 	d.NetworkPath = NetworkPath(r.str(keyDRNetworkPath))
+	d.TransitGatewayAsn = r.integer(keyTransitGatewayAsn)
+	d.PeerTransitGatewayAsn = r.integer(keyPeerTransitGatewayAsn)
 	d.MirroredTopicsPattern = r.str(keyMirroredTopics)
 	d.MirroredGroupsPattern = r.str(keyMirroredGroups)
 	d.MirrorMakerReplicas = r.integer(keyMMReplicas)
@@ -76,10 +106,10 @@ func (d *DRConfig) validate(c *Config, p *Problems) {
 	switch d.NetworkPath {
 	case NetworkPathVpcPeering:
 	case NetworkPathTransitGateway:
-		p.Add(keyDRNetworkPath.Name, string(d.NetworkPath), "vpc-peering (transit-gateway is not implemented in this program yet)",
-			"set drNetworkPath: vpc-peering; Transit Gateway peering only pays off with more than two VPCs")
+		d.validateAsns(p)
 	default:
-		p.Add(keyDRNetworkPath.Name, string(d.NetworkPath), "vpc-peering", "set drNetworkPath: vpc-peering")
+		p.Add(keyDRNetworkPath.Name, string(d.NetworkPath), "vpc-peering or transit-gateway",
+			"set drNetworkPath: vpc-peering (two VPCs) or transit-gateway (more VPCs will join)")
 	}
 	if _, err := MirrorPattern(d.MirroredTopicsPattern); err != nil {
 		p.Add(keyMirroredTopics.Name, d.MirroredTopicsPattern, "a regular expression in the Java/RE2 common subset ("+err.Error()+")",
@@ -104,6 +134,32 @@ func (d *DRConfig) validate(c *Config, p *Problems) {
 	if d.MirrorMakerTasksMax < 1 {
 		p.Addf(keyMMTasksMax.Name, d.MirrorMakerTasksMax, "at least 1", fmt.Sprintf("use e.g. %d", DefaultMirrorMakerTasksMax))
 	}
+}
+
+// validateAsns checks the two gateways' ASNs: each private, and distinct.
+func (d *DRConfig) validateAsns(p *Problems) {
+	ok := true
+	for _, c := range []struct {
+		key Key
+		v   int
+		def int
+	}{{keyTransitGatewayAsn, d.TransitGatewayAsn, DefaultTransitGatewayAsn}, {keyPeerTransitGatewayAsn, d.PeerTransitGatewayAsn, DefaultPrimaryTransitGatewayAsn}} {
+		if !PrivateAsn(c.v) {
+			ok = false
+			p.Addf(c.key.Name, c.v, fmt.Sprintf("a private ASN (%d-%d or %d-%d)", privateAsn16Min, privateAsn16Max, privateAsn32Min, privateAsn32Max),
+				fmt.Sprintf("use e.g. %d", c.def))
+		}
+	}
+	if ok && d.TransitGatewayAsn == d.PeerTransitGatewayAsn {
+		p.Addf(keyTransitGatewayAsn.Name, d.TransitGatewayAsn, "an ASN different from "+keyPeerTransitGatewayAsn.FullName()+" (both are "+fmt.Sprint(d.TransitGatewayAsn)+")",
+			fmt.Sprintf("give each gateway its own ASN, e.g. transitGatewayAsn %d and peerTransitGatewayAsn %d", DefaultTransitGatewayAsn, DefaultPrimaryTransitGatewayAsn))
+	}
+}
+
+// PrivateAsn reports whether asn is in a private range a Transit Gateway's
+// Amazon side accepts.
+func PrivateAsn(asn int) bool {
+	return (asn >= privateAsn16Min && asn <= privateAsn16Max) || (asn >= privateAsn32Min && asn <= privateAsn32Max)
 }
 
 // MirrorPattern compiles a MirrorMaker topics/groups pattern the way MM2
