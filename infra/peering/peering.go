@@ -24,6 +24,10 @@ type Args struct {
 	// VpcCidr is the requester VPC's CIDR: the destination of the routes added
 	// to the peer's route tables.
 	VpcCidr string
+	// VpcCidrAtPeer is the requester's CIDR as the peer side declares it
+	// (the primary's peerVpcCidr, checked by the caller): the destination of
+	// the peer-side routes. Nil means VpcCidr.
+	VpcCidrAtPeer pulumi.StringInput
 	// RouteTableIDs are the requester's private route tables; each gets a
 	// route to PeerVpcCidr.
 	RouteTableIDs pulumi.StringArrayInput
@@ -101,6 +105,10 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 	// Routes take the id from the accepter so that none is created before the
 	// connection is active (AWS rejects routes to a pending connection).
 	active := acc.VpcPeeringConnectionId
+	ownAtPeer := args.VpcCidrAtPeer
+	if ownAtPeer == nil {
+		ownAtPeer = pulumi.String(args.VpcCidr)
+	}
 	for i := 0; i < args.RouteTableCount; i++ {
 		if _, err := ec2.NewRoute(ctx, fmt.Sprintf("%s-route-%d", name, i), &ec2.RouteArgs{
 			RouteTableId:           args.RouteTableIDs.ToStringArrayOutput().Index(pulumi.Int(i)),
@@ -113,7 +121,7 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 	for i := 0; i < args.PeerRouteTableCount; i++ {
 		if _, err := ec2.NewRoute(ctx, fmt.Sprintf("%s-peer-route-%d", name, i), &ec2.RouteArgs{
 			RouteTableId:           args.PeerRouteTableIDs.ToStringArrayOutput().Index(pulumi.Int(i)),
-			DestinationCidrBlock:   pulumi.String(args.VpcCidr),
+			DestinationCidrBlock:   ownAtPeer,
 			VpcPeeringConnectionId: active,
 		}, pulumi.Parent(p), pulumi.Provider(args.PeerProvider)); err != nil {
 			return nil, err

@@ -280,6 +280,10 @@ func (m *Mocks) fakeState(args pulumi.MockResourceArgs) (string, resource.Proper
 		id = fakeID("pcx-", name)
 	case "aws:ec2transitgateway/transitGateway:TransitGateway":
 		id = fakeID("tgw-", name)
+	case "aws:ec2transitgateway/vpcAttachment:VpcAttachment", "aws:ec2transitgateway/peeringAttachment:PeeringAttachment":
+		id = fakeID("tgw-attach-", name)
+	case "aws:ec2transitgateway/routeTable:RouteTable":
+		id = fakeID("tgw-rtb-", name)
 	case "aws:kms/key:Key":
 		id = fakeID("", name)
 		state["arn"] = resource.NewStringProperty(fmt.Sprintf("arn:aws:kms:%s:%s:key/%s", m.Region, FakeAccountID, id))
