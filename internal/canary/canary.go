@@ -140,7 +140,7 @@ func (c *Canary) Run(ctx context.Context) error {
 	c.running.Store(true)
 	defer c.running.Store(false)
 
-	tlsCfg, err := c.cfg.TLSConfig()
+	brokerTLS, err := c.cfg.BrokerTLS(c.log)
 	if err != nil {
 		return err
 	}
@@ -156,8 +156,10 @@ func (c *Canary) Run(ctx context.Context) error {
 		// request per second at worst.
 		kgo.MetadataMinAge(min(time.Second, c.cfg.MetadataRefresh)),
 	}
-	if tlsCfg != nil {
-		common = append(common, kgo.DialTLSConfig(tlsCfg))
+	if brokerTLS != nil {
+		// A dialer rather than kgo.DialTLSConfig: each connection trusts
+		// the cluster CA file as it is now (see BrokerTLS).
+		common = append(common, kgo.Dialer(brokerTLS.DialContext))
 	}
 	c.prod, err = kgo.NewClient(append(common,
 		kgo.ClientID("canary-producer-"+c.cfg.Zone),

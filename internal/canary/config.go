@@ -2,12 +2,11 @@ package canary
 
 import (
 	"crypto/tls"
-	"crypto/x509"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
-	"os"
+	"log/slog"
 	"strings"
 	"time"
 )
@@ -184,27 +183,17 @@ func (c Config) validate() []error {
 	return errs
 }
 
-// TLSConfig builds the mTLS client configuration, or nil with
-// InsecurePlaintextForTests. The client certificate is re-read from disk on
-// every handshake, so a KafkaUser certificate renewed by Strimzi (the
-// mounted secret updates in place) is picked up by new connections without
-// a restart. The CA bundle is read once at start: during a cluster CA
-// renewal Strimzi keeps the old and new CA in ca.crt, but once the old CA is
-// removed a canary that has not restarted since the renewal began will no
-// longer trust the brokers' new certificates. Whoever deploys the canary
-// must restart it on CA renewal (e.g. a pod-template annotation carrying the
-// CA secret's generation).
-func (c Config) TLSConfig() (*tls.Config, error) {
+// BrokerTLS builds the mTLS dialer, or nil with InsecurePlaintextForTests.
+// It fails fast on an unreadable CA bundle or a bad client key pair; after
+// that every file is re-read at each dial, so certificates Strimzi renews in
+// the mounted Secrets are followed without a restart (see BrokerTLS).
+func (c Config) BrokerTLS(log *slog.Logger) (*BrokerTLS, error) {
 	if c.InsecurePlaintextForTests {
 		return nil, nil
 	}
-	caPEM, err := os.ReadFile(c.TLSCAFile)
-	if err != nil {
-		return nil, fmt.Errorf("read -%s: %w", FlagTLSCAFile, err)
-	}
-	pool := x509.NewCertPool()
-	if !pool.AppendCertsFromPEM(caPEM) {
-		return nil, fmt.Errorf("-%s %s: no PEM certificate found", FlagTLSCAFile, c.TLSCAFile)
+	ca := &caBundle{path: c.TLSCAFile}
+	if _, err := ca.pool(); err != nil {
+		return nil, err
 	}
 	certFile, keyFile := c.TLSCertFile, c.TLSKeyFile
 	// Fail fast on a bad pair rather than at the first handshake. The error
@@ -212,9 +201,14 @@ func (c Config) TLSConfig() (*tls.Config, error) {
 	if _, err := tls.LoadX509KeyPair(certFile, keyFile); err != nil {
 		return nil, fmt.Errorf("load -%s/-%s: %w", FlagTLSCertFile, FlagTLSKeyFile, err)
 	}
-	return &tls.Config{
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return &BrokerTLS{ca: ca, log: log, base: &tls.Config{
 		MinVersion: tls.VersionTLS12,
-		RootCAs:    pool,
+		// The client certificate is re-read on every handshake: a KafkaUser
+		// certificate renewed by Strimzi (the mounted Secret is updated in
+		// place) is used by the next connection.
 		GetClientCertificate: func(*tls.CertificateRequestInfo) (*tls.Certificate, error) {
 			cert, err := tls.LoadX509KeyPair(certFile, keyFile)
 			if err != nil {
@@ -222,5 +216,5 @@ func (c Config) TLSConfig() (*tls.Config, error) {
 			}
 			return &cert, nil
 		},
-	}, nil
+	}}, nil
 }

@@ -26,6 +26,11 @@
 // /healthz (200 while running), /readyz (200 once the consumer is
 // positioned). Logs are JSON (log/slog) on stderr.
 //
+// TLS: the client certificate and the cluster CA bundle are re-read for
+// every new broker connection (tlsdial.go), so certificates and a cluster CA
+// that Strimzi renews in the mounted Secrets are followed without a restart;
+// host names are always verified against the broker address dialed.
+//
 // Limitations: the partition count is read once at start (a canary logs a
 // warning and keeps producing to the old partitions if partitions are
 // added; restart it). If the canary topic is deleted and recreated (new

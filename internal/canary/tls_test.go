@@ -54,8 +54,16 @@ func newCA(t *testing.T, cn string) testCA {
 	return testCA{cert, key, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})}
 }
 
-// issue returns a PEM certificate and key signed by ca.
+// issue returns a PEM certificate and key signed by ca, valid for
+// 127.0.0.1 (where the test brokers listen).
 func (ca testCA) issue(t *testing.T, cn string, usage x509.ExtKeyUsage) (certPEM, keyPEM []byte) {
+	t.Helper()
+	return ca.issueFor(t, cn, usage, []net.IP{net.ParseIP("127.0.0.1")}, nil)
+}
+
+// issueFor returns a PEM certificate and key signed by ca with the given
+// subject alternative names.
+func (ca testCA) issueFor(t *testing.T, cn string, usage x509.ExtKeyUsage, ips []net.IP, dnsNames []string) (certPEM, keyPEM []byte) {
 	t.Helper()
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
@@ -69,7 +77,8 @@ func (ca testCA) issue(t *testing.T, cn string, usage x509.ExtKeyUsage) (certPEM
 		NotAfter:     time.Now().Add(time.Hour),
 		KeyUsage:     x509.KeyUsageDigitalSignature,
 		ExtKeyUsage:  []x509.ExtKeyUsage{usage},
-		IPAddresses:  []net.IP{net.ParseIP("127.0.0.1")},
+		IPAddresses:  ips,
+		DNSNames:     dnsNames,
 	}
 	der, err := x509.CreateCertificate(rand.Reader, tmpl, ca.cert, &key.PublicKey, ca.key)
 	if err != nil {
@@ -94,21 +103,28 @@ func writeFile(t *testing.T, dir, name string, data []byte) string {
 
 // mtlsCluster starts a cluster that requires client certificates from
 // clientsCA and presents a server certificate from clusterCA.
-func mtlsCluster(t *testing.T, clusterCA, clientsCA testCA) *kfake.Cluster {
+func mtlsCluster(t *testing.T, clusterCA, clientsCA testCA, opts ...kfake.Opt) *kfake.Cluster {
 	t.Helper()
 	srvCert, srvKey := clusterCA.issue(t, "broker", x509.ExtKeyUsageServerAuth)
+	return startCluster(t, append(opts, brokerTLSOpt(t, srvCert, srvKey, clientsCA))...)
+}
+
+// brokerTLSOpt makes the test brokers present srvCert and require client
+// certificates from clientsCA, as Strimzi's mTLS listener does.
+func brokerTLSOpt(t *testing.T, srvCert, srvKey []byte, clientsCA testCA) kfake.Opt {
+	t.Helper()
 	pair, err := tls.X509KeyPair(srvCert, srvKey)
 	if err != nil {
 		t.Fatal(err)
 	}
 	pool := x509.NewCertPool()
 	pool.AddCert(clientsCA.cert)
-	return startCluster(t, kfake.TLS(&tls.Config{
+	return kfake.TLS(&tls.Config{
 		Certificates: []tls.Certificate{pair},
 		ClientCAs:    pool,
 		ClientAuth:   tls.RequireAndVerifyClientCert,
 		MinVersion:   tls.VersionTLS12,
-	}))
+	})
 }
 
 // The canary connects with the files a Strimzi deployment mounts: ca.crt
@@ -182,7 +198,7 @@ func TestTLSConfigErrorsNameFilesNotKeys(t *testing.T) {
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
-			_, err := tc.cfg.TLSConfig()
+			_, err := tc.cfg.BrokerTLS(nil)
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Fatalf("err = %v, want %q", err, tc.want)
 			}
@@ -194,11 +210,19 @@ func TestTLSConfigErrorsNameFilesNotKeys(t *testing.T) {
 			}
 		})
 	}
-	good, err := Config{TLSCAFile: caFile, TLSCertFile: crtFile, TLSKeyFile: keyFile}.TLSConfig()
+	b, err := Config{TLSCAFile: caFile, TLSCertFile: crtFile, TLSKeyFile: keyFile}.BrokerTLS(nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if good.MinVersion < tls.VersionTLS12 || good.InsecureSkipVerify || good.GetClientCertificate == nil {
+	good, err := b.Config("broker-0.kafka.invalid")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if good.MinVersion < tls.VersionTLS12 || good.InsecureSkipVerify || good.GetClientCertificate == nil ||
+		good.RootCAs == nil || good.ServerName != "broker-0.kafka.invalid" {
 		t.Errorf("weak TLS config: %+v", good)
+	}
+	if _, err := b.Config(""); err == nil {
+		t.Error("a config without a host name (no host-name verification) was built")
 	}
 }

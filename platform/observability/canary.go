@@ -182,6 +182,10 @@ func newCanaries(ctx *pulumi.Context, name string, a CanaryArgs, opts ...pulumi.
 									&corev1.KeyToPathArgs{Key: pulumi.String("user.crt"), Path: pulumi.String("user.crt")},
 									&corev1.KeyToPathArgs{Key: pulumi.String("user.key"), Path: pulumi.String("user.key")},
 								}}},
+							// Mounted as a volume, never with subPath: the kubelet then
+							// swaps ca.crt in place when Strimzi renews the cluster CA,
+							// and the canary re-reads it for every new broker connection
+							// (internal/canary BrokerTLS), so no restart is needed.
 							&corev1.VolumeArgs{Name: pulumi.String("cluster-ca"), Secret: &corev1.SecretVolumeSourceArgs{
 								SecretName: pulumi.String(a.ClusterCASecret()), DefaultMode: pulumi.Int(0o444),
 								Items: corev1.KeyToPathArray{&corev1.KeyToPathArgs{Key: pulumi.String("ca.crt"), Path: pulumi.String("ca.crt")}}}},
