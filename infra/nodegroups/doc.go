@@ -12,7 +12,12 @@
 //     subnet only, min = max = desired; local NVMe striped (RAID0) by nodeadm,
 //     static CPU manager and topology manager, labelled and tainted
 //     kafka-platform/dedicated=broker:NoSchedule, kernel tuned by
-//     scripts/tune-node.sh.
+//     scripts/tune-node.sh. NIC IRQ/RPS/XPS steering survives reboots: the
+//     tuning script installs scripts/irq-steer.sh as
+//     /usr/local/sbin/kafka-platform-irq-steer with its cpuset in
+//     /etc/kafka-platform/tuning.env and enables
+//     kafka-platform-irq-steer.service (oneshot, every boot); irqbalance is
+//     masked.
 //
 // Broker groups and controller groups each update one zone at a time (every
 // group depends on the previous zone's), so a node-group roll never takes

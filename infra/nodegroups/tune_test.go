@@ -4,6 +4,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -31,6 +32,7 @@ func shellcheck(t *testing.T, path string) {
 // user data carries it (settings prologue included).
 func TestShellcheck(t *testing.T) {
 	shellcheck(t, "scripts/tune-node.sh")
+	shellcheck(t, "scripts/irq-steer.sh")
 	for _, r := range []string{topology.RoleBroker, topology.RoleController} {
 		p := filepath.Join(t.TempDir(), r+".sh")
 		if err := os.WriteFile(p, []byte(scriptPart(t, r)), 0o755); err != nil {
@@ -159,7 +161,7 @@ func TestTuneBrokerNode(t *testing.T) {
 	}
 	log := f.read(t, "commands.log")
 	for _, want := range []string{"sysctl -p " + filepath.Join(f.dir, "etc/sysctl.d/90-kafka-platform.conf"),
-		"systemctl daemon-reload", "systemctl disable --now irqbalance.service"} {
+		"systemctl daemon-reload", "systemctl disable --now irqbalance.service", "systemctl mask irqbalance.service"} {
 		if !strings.Contains(log, want) {
 			t.Errorf("command log lacks %q:\n%s", want, log)
 		}
@@ -187,18 +189,14 @@ func TestTuneControllerNode(t *testing.T) {
 }
 
 // TestTuneCPUMask checks the cpuset to kernel mask conversion by running the
-// script with only steering enabled.
+// steering script on its own.
 func TestTuneCPUMask(t *testing.T) {
-	body, err := os.ReadFile("scripts/tune-node.sh")
-	if err != nil {
-		t.Fatal(err)
-	}
 	for _, c := range []struct{ cpus, mask string }{
 		{"0", "1"}, {"0-1", "3"}, {"2-3", "c"}, {"0,8", "101"}, {"0-3,32", "1,0000000f"}, {"0,33", "2,00000001"},
 		{"31", "80000000"}, {"64", "1,00000000,00000000"},
 	} {
 		f := newFakeRoot(t)
-		if out, err := f.run(t, string(body), "KP_IRQ_CPUS="+c.cpus); err != nil {
+		if out, err := f.run(t, irqSteerScript, "KP_IRQ_CPUS="+c.cpus); err != nil {
 			t.Fatalf("cpus %s: %v\n%s", c.cpus, err, out)
 		}
 		if got := strings.TrimSpace(f.read(t, "proc/irq/24/smp_affinity")); got != c.mask {
@@ -208,7 +206,8 @@ func TestTuneCPUMask(t *testing.T) {
 }
 
 // TestTuneRejectsBadInput: a bad value stops the script with a message
-// instead of writing garbage into /proc.
+// instead of writing garbage into /proc, and a bad cpuset persists nothing
+// (no unit that would fail at every boot).
 func TestTuneRejectsBadInput(t *testing.T) {
 	body, err := os.ReadFile("scripts/tune-node.sh")
 	if err != nil {
@@ -216,9 +215,207 @@ func TestTuneRejectsBadInput(t *testing.T) {
 	}
 	for _, env := range []string{"KP_IRQ_CPUS=0-x", "KP_IRQ_CPUS=3-1", "KP_THP=sometimes", "KP_NOFILE=lots", "KP_SYSCTLS=vm.swappiness"} {
 		f := newFakeRoot(t)
-		out, err := f.run(t, string(body), env)
+		out, err := f.run(t, string(body), env, "KP_IRQ_STEER_SCRIPT="+irqSteerScript)
 		if err == nil || !strings.Contains(out, "error:") {
 			t.Errorf("%s: want a failure with an error message, got err=%v out=%s", env, err, out)
 		}
+		for _, rel := range []string{"etc/kafka-platform/tuning.env", "etc/systemd/system/kafka-platform-irq-steer.service"} {
+			if _, err := os.Stat(filepath.Join(f.dir, rel)); !os.IsNotExist(err) {
+				t.Errorf("%s: %s persisted despite the failure", env, rel)
+			}
+		}
+	}
+	// Steering requested but the user data lost the script text.
+	f := newFakeRoot(t)
+	if out, err := f.run(t, string(body), "KP_IRQ_CPUS=0-1"); err == nil || !strings.Contains(out, "KP_IRQ_STEER_SCRIPT") {
+		t.Errorf("no steering script: want an error naming KP_IRQ_STEER_SCRIPT, got err=%v out=%s", err, out)
+	}
+}
+
+// steeringFiles are the /proc and /sys files the steering writes on the
+// fake root, with the values newFakeRoot starts them at (what the kernel
+// shows again after a reboot).
+var steeringFiles = map[string]string{
+	"proc/irq/default_smp_affinity":           "ffff\n",
+	"proc/irq/24/smp_affinity":                "ffff\n",
+	"proc/irq/25/smp_affinity":                "ffff\n",
+	"proc/irq/30/smp_affinity":                "ffff\n",
+	"sys/class/net/eth0/queues/rx-0/rps_cpus": "0\n",
+	"sys/class/net/eth0/queues/rx-1/rps_cpus": "0\n",
+	"sys/class/net/eth0/queues/tx-0/xps_cpus": "0\n",
+	"sys/class/net/eth0/queues/tx-1/xps_cpus": "0\n",
+	"sys/class/net/lo/queues/rx-0/rps_cpus":   "0\n",
+}
+
+func (f fakeRoot) snapshot(t *testing.T) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	for rel := range steeringFiles {
+		out[rel] = f.read(t, rel)
+	}
+	return out
+}
+
+// TestIRQSteeringPersists runs the broker's script part from the real user
+// data, checks what it installs for later boots, then "reboots" the fake
+// root (every /proc and /sys value back to the kernel's) and runs the
+// installed executable the way the unit does (no KP_* environment): it must
+// write exactly the masks the first boot wrote.
+func TestIRQSteeringPersists(t *testing.T) {
+	f := newFakeRoot(t)
+	if out, err := f.run(t, scriptPart(t, topology.RoleBroker)); err != nil {
+		t.Fatalf("script failed: %v\n%s", err, out)
+	}
+	firstBoot := f.snapshot(t)
+	if firstBoot["proc/irq/24/smp_affinity"] != "3\n" {
+		t.Fatalf("first boot did not steer: %v", firstBoot)
+	}
+
+	if got, want := f.read(t, "etc/kafka-platform/tuning.env"),
+		"# Written by kafka-platform node tuning (infra/nodegroups).\nKP_IRQ_CPUS=0-1\n"; got != want {
+		t.Errorf("tuning.env =\n%s\nwant\n%s", got, want)
+	}
+	exe := filepath.Join(f.dir, "usr/local/sbin/kafka-platform-irq-steer")
+	st, err := os.Stat(exe)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Mode().Perm() != 0o755 {
+		t.Errorf("installed steer script mode %v, want 0755", st.Mode().Perm())
+	}
+	if got := f.read(t, "usr/local/sbin/kafka-platform-irq-steer"); got != irqSteerScript {
+		t.Errorf("installed steer script differs from scripts/irq-steer.sh")
+	}
+	unit := f.read(t, "etc/systemd/system/kafka-platform-irq-steer.service")
+	for _, want := range []string{
+		"[Unit]\n", "\nAfter=network-online.target\n", "\nWants=network-online.target\n", "\nBefore=kubelet.service\n",
+		"\n[Service]\nType=oneshot\nRemainAfterExit=yes\nExecStart=/usr/local/sbin/kafka-platform-irq-steer\n",
+		"\n[Install]\nWantedBy=multi-user.target\n",
+	} {
+		if !strings.Contains(unit, want) {
+			t.Errorf("unit lacks %q:\n%s", want, unit)
+		}
+	}
+	verifyUnit(t, f, unit)
+
+	// Order matters: the unit is enabled after daemon-reload, and irqbalance
+	// is masked so a package update cannot bring it back.
+	var calls []string
+	for _, l := range strings.Split(strings.TrimSpace(f.read(t, "commands.log")), "\n") {
+		if strings.HasPrefix(l, "systemctl ") {
+			calls = append(calls, l)
+		}
+	}
+	wantCalls := []string{
+		"systemctl daemon-reload", // containerd drop-in
+		"systemctl daemon-reload", // steering unit
+		"systemctl enable kafka-platform-irq-steer.service",
+		"systemctl disable --now irqbalance.service",
+		"systemctl mask irqbalance.service",
+	}
+	if strings.Join(calls, "\n") != strings.Join(wantCalls, "\n") {
+		t.Errorf("systemctl calls:\n%s\nwant\n%s", strings.Join(calls, "\n"), strings.Join(wantCalls, "\n"))
+	}
+
+	// Reboot: the kernel resets /proc/irq and the queues' masks.
+	for rel, v := range steeringFiles {
+		if err := os.WriteFile(filepath.Join(f.dir, rel), []byte(v), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cmd := exec.Command(exe)
+	cmd.Env = []string{"PATH=/usr/bin:/bin", "ROOT=" + f.dir}
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("installed steer script failed at boot: %v\n%s", err, out)
+	}
+	if after := f.snapshot(t); !reflect.DeepEqual(after, firstBoot) {
+		t.Errorf("masks after reboot differ from first boot:\n got %v\nwant %v", after, firstBoot)
+	}
+}
+
+// verifyUnit runs systemd's own unit checker on the unit. verify needs
+// ExecStart to exist on this machine, so the copy it checks points at the
+// executable installed in the fake root; nothing else changes. Warnings
+// (e.g. an unknown Type=) leave verify's exit status 0, so any output fails.
+func verifyUnit(t *testing.T, f fakeRoot, unit string) {
+	t.Helper()
+	tool := needTool(t, "systemd-analyze", "systemd")
+	execStart := "ExecStart=/usr/local/sbin/kafka-platform-irq-steer\n"
+	if !strings.Contains(unit, execStart) {
+		t.Fatalf("unit has no %q", execStart)
+	}
+	p := filepath.Join(t.TempDir(), "kafka-platform-irq-steer.service")
+	local := strings.Replace(unit, execStart, "ExecStart="+filepath.Join(f.dir, "usr/local/sbin/kafka-platform-irq-steer")+"\n", 1)
+	if err := os.WriteFile(p, []byte(local), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command(tool, "verify", "--man=no", p).CombinedOutput()
+	if err != nil || len(out) != 0 {
+		t.Errorf("systemd-analyze verify: %v\n%s\nunit:\n%s", err, out, unit)
+	}
+}
+
+// TestSteerScriptNeedsSettings: run by the unit without tuning.env, the
+// steering script fails with a message instead of guessing a cpuset.
+func TestSteerScriptNeedsSettings(t *testing.T) {
+	f := newFakeRoot(t)
+	out, err := f.run(t, irqSteerScript)
+	if err == nil || !strings.Contains(out, "tuning.env missing") {
+		t.Fatalf("want an error naming tuning.env, got err=%v out=%s", err, out)
+	}
+	if got := f.read(t, "proc/irq/24/smp_affinity"); got != "ffff\n" {
+		t.Errorf("IRQ re-pinned without settings: %q", got)
+	}
+}
+
+// TestTuneWritesDeterministicFiles: two runs of the broker script part on
+// two fresh roots write byte-identical files under /etc and /usr (no dates,
+// hostnames, random names or root paths in what persists).
+func TestTuneWritesDeterministicFiles(t *testing.T) {
+	tree := func() map[string]string {
+		f := newFakeRoot(t)
+		if out, err := f.run(t, scriptPart(t, topology.RoleBroker)); err != nil {
+			t.Fatalf("script failed: %v\n%s", err, out)
+		}
+		files := map[string]string{}
+		for _, top := range []string{"etc", "usr"} {
+			err := filepath.WalkDir(filepath.Join(f.dir, top), func(p string, d os.DirEntry, err error) error {
+				if err != nil || d.IsDir() {
+					return err
+				}
+				b, err := os.ReadFile(p)
+				rel, _ := filepath.Rel(f.dir, p)
+				if strings.Contains(string(b), f.dir) {
+					t.Errorf("%s contains the root path %s", rel, f.dir)
+				}
+				files[rel] = string(b)
+				return err
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		return files
+	}
+	a, b := tree(), tree()
+	if len(a) < 6 {
+		t.Fatalf("expected the sysctl, THP, containerd, env, unit and executable files, got %d: %v", len(a), a)
+	}
+	if !reflect.DeepEqual(a, b) {
+		t.Errorf("persisted files differ between runs:\n%v\n%v", a, b)
+	}
+}
+
+// TestSteerDelimiterNotInScript: the here-document carrying the steering
+// script would end early if the script held its delimiter line, and the
+// text must end in a newline for the delimiter to stand on its own line.
+func TestSteerDelimiterNotInScript(t *testing.T) {
+	for _, l := range strings.Split(irqSteerScript, "\n") {
+		if strings.TrimSpace(l) == steerDelimiter {
+			t.Fatalf("scripts/irq-steer.sh contains the here-document delimiter %s", steerDelimiter)
+		}
+	}
+	if !strings.HasSuffix(irqSteerScript, "\n") {
+		t.Fatal("scripts/irq-steer.sh does not end in a newline")
 	}
 }

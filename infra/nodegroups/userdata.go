@@ -20,6 +20,18 @@ import (
 //go:embed scripts/tune-node.sh
 var tuneScript string
 
+// irqSteerScript is the NIC IRQ/RPS/XPS steering script. The tuning script
+// installs it as /usr/local/sbin/kafka-platform-irq-steer and a systemd unit
+// runs it at every boot; the user data carries its text in
+// KP_IRQ_STEER_SCRIPT (only when steering is on).
+//
+//go:embed scripts/irq-steer.sh
+var irqSteerScript string
+
+// steerDelimiter ends the here-document that carries irqSteerScript in the
+// user data; TestSteerDelimiterNotInScript keeps it out of the script.
+const steerDelimiter = "KAFKA_PLATFORM_IRQ_STEER_EOF"
+
 // NodeConfigContentType is the MIME type nodeadm reads its NodeConfig from.
 const NodeConfigContentType = "application/node.eks.aws"
 
@@ -161,7 +173,8 @@ func NodeConfigYAML(s NodeSpec) (string, error) {
 }
 
 // TuningScript is the script part for t: a shebang, the KP_* settings as
-// single-quoted exports, then the embedded script body. Values are never
+// single-quoted exports (plus the steering script's text when t steers
+// IRQs), then the embedded script body. Values are never
 // spliced into shell code, only into quoted assignments.
 func TuningScript(t Tuning) string {
 	var b strings.Builder
@@ -186,6 +199,14 @@ func TuningScript(t Tuning) string {
 	}
 	export("KP_NOFILE", nofile)
 	export("KP_IRQ_CPUS", t.IRQCPUs)
+	if t.IRQCPUs != "" {
+		// A quoted here-document carries the text verbatim (trailing
+		// newline included, which $(cat <<...) would strip) and keeps
+		// shellcheck from reading it as code. Not exported: only the tuning
+		// script itself needs it, not every command it runs.
+		fmt.Fprintf(&b, "IFS= read -r -d '' KP_IRQ_STEER_SCRIPT <<'%s' || true\n%s%s\n",
+			steerDelimiter, irqSteerScript, steerDelimiter)
+	}
 	body := tuneScript
 	if strings.HasPrefix(body, "#!") {
 		body = body[strings.Index(body, "\n")+1:]

@@ -11,9 +11,13 @@
 #   KP_SYSCTLS   newline-separated name=value lines, persisted in sysctl.d and applied
 #   KP_THP       transparent huge pages mode: never, madvise or always
 #   KP_NOFILE    LimitNOFILE for containerd (containers inherit it)
-#   KP_IRQ_CPUS  cpuset (e.g. 0-1) that NIC interrupts and RPS/XPS are steered to;
-#                irqbalance is stopped so it does not undo the steering
-# Test hooks: ROOT prefixes every /etc, /proc and /sys path; SYSCTL and
+#   KP_IRQ_CPUS  cpuset (e.g. 0-1) that NIC interrupts and RPS/XPS are steered to,
+#                now and at every boot (kafka-platform-irq-steer.service);
+#                irqbalance is stopped and masked so it does not undo the steering
+#   KP_IRQ_STEER_SCRIPT  the text of scripts/irq-steer.sh (set in the user data
+#                only when KP_IRQ_CPUS is), installed as
+#                /usr/local/sbin/kafka-platform-irq-steer
+# Test hooks: ROOT prefixes every /etc, /usr, /proc and /sys path; SYSCTL and
 # SYSTEMCTL replace the sysctl and systemctl commands.
 set -euo pipefail
 shopt -s nullglob
@@ -25,43 +29,12 @@ KP_SYSCTLS="${KP_SYSCTLS:-}"
 KP_THP="${KP_THP:-}"
 KP_NOFILE="${KP_NOFILE:-}"
 KP_IRQ_CPUS="${KP_IRQ_CPUS:-}"
+KP_IRQ_STEER_SCRIPT="${KP_IRQ_STEER_SCRIPT:-}"
 
 log() { echo "kafka-platform-tune: $*" >&2; }
 die() {
 	log "error: $*"
 	exit 1
-}
-
-# cpuset_to_mask prints the kernel's hex CPU mask for a cpuset: 32-bit words,
-# most significant first, comma-separated (the format of smp_affinity,
-# rps_cpus and xps_cpus).
-cpuset_to_mask() {
-	local set="$1" part lo hi cpu max=0 i out=""
-	local -a parts words=()
-	[[ $set =~ ^[0-9]+(-[0-9]+)?(,[0-9]+(-[0-9]+)?)*$ ]] || die "bad cpuset '$set'"
-	IFS=, read -ra parts <<<"$set"
-	for part in "${parts[@]}"; do
-		if [[ $part == *-* ]]; then
-			lo=${part%-*}
-			hi=${part#*-}
-		else
-			lo=$part
-			hi=$part
-		fi
-		((lo <= hi)) || die "bad cpuset range '$part'"
-		for ((cpu = lo; cpu <= hi; cpu++)); do
-			words[cpu / 32]=$((${words[cpu / 32]:-0} | (1 << (cpu % 32))))
-			((cpu > max)) && max=$cpu
-		done
-	done
-	for ((i = max / 32; i >= 0; i--)); do
-		if [[ -z $out ]]; then
-			out=$(printf '%x' "${words[i]:-0}")
-		else
-			out+=$(printf ',%08x' "${words[i]:-0}")
-		fi
-	done
-	echo "$out"
 }
 
 apply_sysctls() {
@@ -110,35 +83,58 @@ apply_nofile() {
 	log "containerd LimitNOFILE=$KP_NOFILE"
 }
 
-steer_irqs() {
-	local mask dev irq q
-	mask=$(cpuset_to_mask "$KP_IRQ_CPUS")
-	# irqbalance would move the interrupts back onto the broker's pinned CPUs.
+# persist_irq_steering installs the steering script, its settings and a
+# systemd unit that runs it at every boot, then runs the installed copy once
+# now. The steering is applied before anything is persisted, so a bad cpuset
+# stops the script without leaving a unit that fails at every boot.
+persist_irq_steering() {
+	local steer="$ROOT/usr/local/sbin/kafka-platform-irq-steer"
+	local envdir="$ROOT/etc/kafka-platform" unitdir="$ROOT/etc/systemd/system"
+	[[ -n $KP_IRQ_STEER_SCRIPT ]] || die "KP_IRQ_STEER_SCRIPT is empty (the user data carries the steering script)"
+	mkdir -p "${steer%/*}" "$envdir" "$unitdir"
+	printf '%s' "$KP_IRQ_STEER_SCRIPT" >"$steer"
+	chmod 0755 "$steer"
+	KP_IRQ_CPUS="$KP_IRQ_CPUS" ROOT="$ROOT" "$steer"
+	# KEY=value without quotes: the cpuset was validated by the run above,
+	# and the file stays valid as a systemd EnvironmentFile.
+	{
+		echo "# Written by kafka-platform node tuning (infra/nodegroups)."
+		echo "KP_IRQ_CPUS=$KP_IRQ_CPUS"
+	} >"$envdir/tuning.env"
+	# Before=kubelet.service: brokers start on CPUs already free of NIC
+	# interrupts. network-online.target: the ENA queues exist by then.
+	cat >"$unitdir/kafka-platform-irq-steer.service" <<'UNIT'
+# Written by kafka-platform node tuning (infra/nodegroups).
+[Unit]
+Description=kafka-platform: steer NIC interrupts, RPS and XPS to the reserved CPUs
+After=network-online.target
+Wants=network-online.target
+Before=kubelet.service
+ConditionPathExists=/etc/kafka-platform/tuning.env
+
+[Service]
+Type=oneshot
+RemainAfterExit=yes
+ExecStart=/usr/local/sbin/kafka-platform-irq-steer
+
+[Install]
+WantedBy=multi-user.target
+UNIT
+	"$SYSTEMCTL" daemon-reload
+	"$SYSTEMCTL" enable kafka-platform-irq-steer.service
+	# irqbalance would move the interrupts back onto the broker's pinned
+	# CPUs. Masked, not only disabled: a package update or preset cannot
+	# enable a masked unit again.
 	"$SYSTEMCTL" disable --now irqbalance.service || log "irqbalance not running"
-	# IRQs allocated later (ENIs the VPC CNI attaches after boot) start here.
-	if [[ -e $ROOT/proc/irq/default_smp_affinity ]]; then
-		echo "$mask" >"$ROOT/proc/irq/default_smp_affinity"
-	fi
-	for dev in "$ROOT"/sys/class/net/*; do
-		# Only devices with MSI-X interrupts (ENA); skips lo and virtual links.
-		[[ -d $dev/device/msi_irqs ]] || continue
-		for irq in "$dev"/device/msi_irqs/*; do
-			irq=${irq##*/}
-			if [[ -e $ROOT/proc/irq/$irq/smp_affinity ]]; then
-				echo "$mask" >"$ROOT/proc/irq/$irq/smp_affinity"
-			fi
-		done
-		for q in "$dev"/queues/rx-*/rps_cpus; do echo "$mask" >"$q"; done
-		for q in "$dev"/queues/tx-*/xps_cpus; do echo "$mask" >"$q"; done
-		log "steered ${dev##*/} interrupts, RPS and XPS to CPUs $KP_IRQ_CPUS (mask $mask)"
-	done
+	"$SYSTEMCTL" mask irqbalance.service
+	log "IRQ steering to CPUs $KP_IRQ_CPUS persisted (kafka-platform-irq-steer.service)"
 }
 
 main() {
 	[[ -n $KP_SYSCTLS ]] && apply_sysctls
 	[[ -n $KP_THP ]] && apply_thp
 	[[ -n $KP_NOFILE ]] && apply_nofile
-	[[ -n $KP_IRQ_CPUS ]] && steer_irqs
+	[[ -n $KP_IRQ_CPUS ]] && persist_irq_steering
 	log "done"
 }
 
