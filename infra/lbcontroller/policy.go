@@ -21,17 +21,39 @@ const (
 
 // Policy is the controller's permission policy: the statements of the
 // upstream reference policy docs/install/iam_policy.json of
-// kubernetes-sigs/aws-load-balancer-controller at v2.12.0 (the app version
-// of chart 1.12.0, the default awsLoadBalancerControllerChartVersion),
-// written as typed statements in the upstream order. Sids are ours (upstream
-// has none) so tests and reviewers can name a statement. partition is the
-// ARN partition ("aws", "aws-cn", "aws-us-gov"): upstream ships one file per
-// partition that differs only there.
+// kubernetes-sigs/aws-load-balancer-controller, aimed at v2.12.0 (the app
+// version of chart 1.12.0, the default awsLoadBalancerControllerChartVersion),
+// written as typed statements. Sids are ours (upstream has none) so tests
+// and reviewers can name a statement. partition is the ARN partition ("aws",
+// "aws-cn", "aws-us-gov"): upstream ships one file per partition that
+// differs only there.
 //
-// v2.12.0 added ec2:DescribeIpamPools, elasticloadbalancing:ModifyIpPools
-// (VPC IPAM) and elasticloadbalancing:SetRulePriorities (release notes,
-// aws/eks-charts#1201). ModifyIpPools sits in the statement scoped to the
-// cluster tag, as upstream places it.
+// Provenance, stated plainly: a verbatim copy of the v2.12.0 file was NOT
+// available (the reference index holds upstream's iam_policy.json only at
+// commits 00a1fab5 (v2.0 era, ingress.k8s.aws tags) and c5332115 (v2.2+
+// era), iam_policy_us-gov.json at 043f39b9 and iam_policy_isof.json at
+// 1df08dd7; the Go module proxy serves no v2 tag of the module). Compared
+// statement by statement (actions, resources, conditions) against those
+// upstream files, every statement matches: the service-linked-role
+// statement with its iam:AWSServiceName condition, the security-group
+// create/retag/manage statements with their security-group/* ARNs and
+// Null/CreateAction conditions, the load balancer create, retag
+// (targetgroup/*/*, loadbalancer/net|app/*/*), listener/rule tagging,
+// tag-on-create (CreateAction CreateTargetGroup, CreateLoadBalancer) and
+// modify statements, RegisterTargets/DeregisterTargets on targetgroup/*/*
+// only. Order differs in one place: those upstream files put the
+// tag-on-create statement before the modify statement; order has no effect
+// in IAM, and later third-party copies of the file show the order used here.
+//
+// Actions in this policy that no stored upstream file shows, taken from
+// release notes and from third-party copies of the later file (not
+// verbatim upstream, so re-check against the v2.12.0 tag before relying on
+// them): ec2:DescribeIpamPools, elasticloadbalancing:ModifyIpPools and
+// SetRulePriorities (v2.12.0 release notes, aws/eks-charts#1201);
+// DescribeListenerAttributes, ModifyListenerAttributes,
+// DescribeCapacityReservation, ModifyCapacityReservation (v2.8-v2.10).
+// ec2:GetSecurityGroupsForVpc is confirmed by upstream (isof, 1df08dd7).
+// ModifyIpPools sits in the statement scoped to the cluster tag.
 //
 // The wildcards ("Resource": "*") are upstream's: the controller discovers
 // subnets, security groups and instances it did not create, and EC2/ELB

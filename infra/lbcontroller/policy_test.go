@@ -92,12 +92,25 @@ func TestPolicyCoversWhatTheNLBReconcilerCalls(t *testing.T) {
 			all[a] = true
 		}
 	}
+	// The calls the NLB (service) reconciler makes for a Kafka listener of
+	// type loadbalancer with ip targets: discover, create, tag, attach
+	// security groups, register pods, and clean up on delete.
 	for _, a := range []string{
 		"elasticloadbalancing:CreateLoadBalancer", "elasticloadbalancing:CreateTargetGroup",
 		"elasticloadbalancing:CreateListener", "elasticloadbalancing:RegisterTargets",
 		"elasticloadbalancing:ModifyLoadBalancerAttributes", "elasticloadbalancing:ModifyTargetGroupAttributes",
 		"elasticloadbalancing:DescribeListenerAttributes", "ec2:DescribeSubnets", "ec2:GetSecurityGroupsForVpc",
 		"ec2:CreateSecurityGroup", "ec2:AuthorizeSecurityGroupIngress", "iam:CreateServiceLinkedRole",
+		"elasticloadbalancing:DescribeLoadBalancers", "elasticloadbalancing:DescribeLoadBalancerAttributes",
+		"elasticloadbalancing:DescribeTargetGroups", "elasticloadbalancing:DescribeTargetGroupAttributes",
+		"elasticloadbalancing:DescribeTargetHealth", "elasticloadbalancing:DescribeListeners",
+		"elasticloadbalancing:DescribeTags", "elasticloadbalancing:AddTags", "elasticloadbalancing:RemoveTags",
+		"elasticloadbalancing:ModifyListener", "elasticloadbalancing:ModifyTargetGroup",
+		"elasticloadbalancing:DeregisterTargets", "elasticloadbalancing:SetSecurityGroups",
+		"elasticloadbalancing:SetSubnets", "elasticloadbalancing:DeleteListener",
+		"elasticloadbalancing:DeleteTargetGroup", "elasticloadbalancing:DeleteLoadBalancer",
+		"ec2:DescribeSecurityGroups", "ec2:DescribeVpcs", "ec2:DescribeInstances", "ec2:DescribeNetworkInterfaces",
+		"ec2:DescribeAvailabilityZones", "ec2:CreateTags", "ec2:RevokeSecurityGroupIngress", "ec2:DeleteSecurityGroup",
 	} {
 		if !all[a] {
 			t.Errorf("policy lacks %s", a)
