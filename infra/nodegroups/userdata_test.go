@@ -237,3 +237,21 @@ func TestAMIType(t *testing.T) {
 		}
 	}
 }
+
+// TestUserDataFitsEC2Limit: EC2 caps user data at 16 KB before base64
+// (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/user-data.html), and
+// EKS merges its own NodeConfig part (cluster name, endpoint, CA, CIDR) into
+// the same user data, so 2 KB stay free for it. The steering script travels
+// in the broker part, which makes it the largest.
+func TestUserDataFitsEC2Limit(t *testing.T) {
+	const limit, eksHeadroom = 16 * 1024, 2 * 1024
+	for role, spec := range brokerArgs().Specs() {
+		ud, err := UserData(spec)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(ud) > limit-eksHeadroom {
+			t.Errorf("%s user data is %d bytes; EC2 allows %d and EKS needs ~%d of it", role, len(ud), limit, eksHeadroom)
+		}
+	}
+}
