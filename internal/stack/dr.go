@@ -219,11 +219,32 @@ func newDRSource(ctx *pulumi.Context, cfg *config.Config, infra *Infra, kafka *K
 	out["vaultAuthPath"] = w.AuthPath
 	out["vaultMirrorMakerSecret"] = pulumi.String(secret)
 	out["mirrorMakerSourceUser"] = pulumi.String(user)
+	// The DR VPC this stack admits: DR checks it is its own vpcCidr.
+	out["peerVpcCidr"] = pulumi.String(cfg.Network.PeerVpcCidr.String())
 	return nil
 }
 
-// newDRTarget is the DR side: read the primary, peer with it, sync its
-// credentials from Vault and run MirrorMaker 2 into this cluster.
+// perZoneIDs reads one of prod's per-zone id lists (route tables, subnets)
+// and fails unless it holds one non-empty id per zone.
+func perZoneIDs(ref *pulumi.StackReference, cfg *config.Config, output, what string) pulumi.StringArrayOutput {
+	return ref.GetOutput(pulumi.String(output)).ApplyT(func(v any) ([]string, error) {
+		xs, _ := v.([]any)
+		ids := make([]string, 0, len(xs))
+		for _, x := range xs {
+			if s, ok := x.(string); ok && s != "" {
+				ids = append(ids, s)
+			}
+		}
+		if len(ids) != config.AZCount || len(xs) != config.AZCount {
+			return nil, fmt.Errorf("dr: %s exports %s %v; want %d %s ids (one per zone)", cfg.Stack.ProdStackRef, output, v, config.AZCount, what)
+		}
+		return ids, nil
+	}).(pulumi.StringArrayOutput)
+}
+
+// newDRTarget is the DR side: read the primary, connect to it (VPC peering
+// or Transit Gateway, by drNetworkPath), sync its credentials from Vault and
+// run MirrorMaker 2 into this cluster.
 func newDRTarget(ctx *pulumi.Context, cfg *config.Config, infra *Infra, kafka *Kafka, prov pulumi.ProviderResource, out Outputs) error {
 	ref, err := pulumi.NewStackReference(ctx, cfg.Stack.ProdStackRef, nil)
 	if err != nil {
@@ -250,34 +271,71 @@ func newDRTarget(ctx *pulumi.Context, cfg *config.Config, infra *Infra, kafka *K
 		}
 		return c, nil
 	}).(pulumi.StringOutput)
-	prodRouteTables := ref.GetOutput(pulumi.String("privateRouteTableIds")).ApplyT(func(v any) ([]string, error) {
-		xs, _ := v.([]any)
-		ids := make([]string, 0, len(xs))
-		for _, x := range xs {
-			if s, ok := x.(string); ok && s != "" {
-				ids = append(ids, s)
-			}
+	// And prod must admit this VPC (its peerVpcCidr, which its listener's
+	// security group opens): the prod-side routes take their destination
+	// from this check, so a disagreement fails before any route exists.
+	own := cfg.Network.VpcCidr.String()
+	drCidrAtProd := ref.GetOutput(pulumi.String("peerVpcCidr")).ApplyT(func(v any) (string, error) {
+		c, _ := v.(string)
+		if v == nil {
+			return "", fmt.Errorf("dr: %s exports no peerVpcCidr (deployed before this check existed): run `pulumi up -s %s` so it exports the CIDR it admits, which must be this stack's kafka-platform:vpcCidr %s",
+				cfg.Stack.ProdStackRef, ProdStackName(cfg.Stack.ProdStackRef), own)
 		}
-		if len(ids) != config.AZCount || len(xs) != config.AZCount {
-			return nil, fmt.Errorf("dr: %s exports privateRouteTableIds %v; want %d route table ids (one per zone)", cfg.Stack.ProdStackRef, v, config.AZCount)
+		if c != own {
+			return "", fmt.Errorf("dr: %s has kafka-platform:peerVpcCidr %q but this stack's kafka-platform:vpcCidr is %s; set prod's peerVpcCidr to %s (and run `pulumi up -s %s` first) or this stack's vpcCidr to %q",
+				cfg.Stack.ProdStackRef, c, own, own, ProdStackName(cfg.Stack.ProdStackRef), c)
 		}
-		return ids, nil
-	}).(pulumi.StringArrayOutput)
-	pcx, err := peering.New(ctx, cfg.Stack.Name+"-peering", peering.Args{
-		VpcID:               infra.Network.VpcID,
-		VpcCidr:             cfg.Network.VpcCidr.String(),
-		RouteTableIDs:       infra.Network.PrivateRouteTableIDs,
-		RouteTableCount:     len(cfg.Network.AZs),
-		PeerVpcID:           ref.GetStringOutput(pulumi.String("vpcId")),
-		PeerVpcCidr:         prodCidr,
-		PeerRegion:          ref.GetStringOutput(pulumi.String("region")),
-		PeerRouteTableIDs:   prodRouteTables,
-		PeerRouteTableCount: config.AZCount,
-		PeerProvider:        prodAWS,
-		Tags:                cfg.Stack.Tags,
-	})
-	if err != nil {
-		return err
+		return c, nil
+	}).(pulumi.StringOutput)
+	prodRouteTables := perZoneIDs(ref, cfg, "privateRouteTableIds", "route table")
+
+	switch cfg.DR.NetworkPath {
+	case config.NetworkPathTransitGateway:
+		tgw, err := peering.NewTransitGateway(ctx, cfg.Stack.Name+"-tgw", peering.TransitGatewayArgs{
+			VpcID:               infra.Network.VpcID,
+			VpcCidr:             own,
+			VpcCidrAtPeer:       drCidrAtProd,
+			SubnetIDs:           infra.Network.PrivateSubnetIDs,
+			RouteTableIDs:       infra.Network.PrivateRouteTableIDs,
+			RouteTableCount:     len(cfg.Network.AZs),
+			Asn:                 cfg.DR.TransitGatewayAsn,
+			PeerVpcID:           ref.GetStringOutput(pulumi.String("vpcId")),
+			PeerVpcCidr:         prodCidr,
+			PeerRegion:          ref.GetStringOutput(pulumi.String("region")),
+			PeerSubnetIDs:       perZoneIDs(ref, cfg, "privateSubnetIds", "subnet"),
+			PeerRouteTableIDs:   prodRouteTables,
+			PeerRouteTableCount: config.AZCount,
+			PeerAsn:             cfg.DR.PeerTransitGatewayAsn,
+			PeerProvider:        prodAWS,
+			Tags:                cfg.Stack.Tags,
+		})
+		if err != nil {
+			return err
+		}
+		out["transitGatewayId"] = tgw.TransitGatewayID
+		out["peerTransitGatewayId"] = tgw.PeerTransitGatewayID
+		out["transitGatewayPeeringAttachmentId"] = tgw.PeeringAttachmentID
+	case config.NetworkPathVpcPeering:
+		pcx, err := peering.New(ctx, cfg.Stack.Name+"-peering", peering.Args{
+			VpcID:               infra.Network.VpcID,
+			VpcCidr:             own,
+			VpcCidrAtPeer:       drCidrAtProd,
+			RouteTableIDs:       infra.Network.PrivateRouteTableIDs,
+			RouteTableCount:     len(cfg.Network.AZs),
+			PeerVpcID:           ref.GetStringOutput(pulumi.String("vpcId")),
+			PeerVpcCidr:         prodCidr,
+			PeerRegion:          ref.GetStringOutput(pulumi.String("region")),
+			PeerRouteTableIDs:   prodRouteTables,
+			PeerRouteTableCount: config.AZCount,
+			PeerProvider:        prodAWS,
+			Tags:                cfg.Stack.Tags,
+		})
+		if err != nil {
+			return err
+		}
+		out["peeringConnectionId"] = pcx.ConnectionID
+	default:
+		return fmt.Errorf("dr: kafka-platform:drNetworkPath %q is neither %s nor %s", cfg.DR.NetworkPath, config.NetworkPathVpcPeering, config.NetworkPathTransitGateway)
 	}
 
 	secret := MirrorMakerSecretFor(prodStack)
@@ -345,7 +403,6 @@ func newDRTarget(ctx *pulumi.Context, cfg *config.Config, infra *Infra, kafka *K
 		return got, nil
 	}).(pulumi.StringOutput)
 	out["mirrorMakerName"] = mm.Name
-	out["peeringConnectionId"] = pcx.ConnectionID
 	out["vaultAuthPath"] = w.AuthPath
 	out["mirrorMakerSourceCredentialsSecret"] = sync.SecretName
 	return nil

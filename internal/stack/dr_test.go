@@ -51,6 +51,12 @@ func renderBoth(t *testing.T) (*offline.Rendered, *offline.Rendered) {
 }
 
 func renderDR(prodOutputs []byte) (*offline.Rendered, error) {
+	return renderDRIn(repoRoot, prodOutputs)
+}
+
+// renderDRIn renders the dr stack from the project in dir (Pulumi.yaml and
+// Pulumi.dr.yaml) reading prod's outputs.
+func renderDRIn(projectDir string, prodOutputs []byte) (*offline.Rendered, error) {
 	dir, err := os.MkdirTemp("", "dr-test-")
 	if err != nil {
 		return nil, err
@@ -60,7 +66,7 @@ func renderDR(prodOutputs []byte) (*offline.Rendered, error) {
 	if err := os.WriteFile(f, prodOutputs, 0o644); err != nil {
 		return nil, err
 	}
-	return offline.Render(offline.Options{Dir: repoRoot, Stack: "dr", StackRefOutputs: f})
+	return offline.Render(offline.Options{Dir: projectDir, Stack: "dr", StackRefOutputs: f})
 }
 
 func resourcesOf(r *offline.Rendered, typ string) []*render.Resource {
@@ -490,6 +496,8 @@ func TestDRRejectsInconsistentProd(t *testing.T) {
 		want string
 	}{
 		"prod VPC is not our peerVpcCidr": {"vpcCidr", "10.99.0.0/16", "peerVpcCidr"},
+		"prod admits another DR VPC":      {"peerVpcCidr", "10.99.0.0/16", "kafka-platform:peerVpcCidr \"10.99.0.0/16\" but this stack's kafka-platform:vpcCidr is 10.41.0.0/16"},
+		"prod predates peerVpcCidr":       {"peerVpcCidr", nil, "kafka-platform:vpcCidr"},
 		"prod route tables missing":       {"privateRouteTableIds", []any{"rtb-1"}, "privateRouteTableIds"},
 		"prod has no listener":            {"kafkaBootstrapCrossRegion", "", "kafkaBootstrapCrossRegion"},
 		"prod writes another KV mount":    {"vaultKvMount", "other", "vaultKvMount"},
