@@ -2,6 +2,7 @@ package config
 
 import (
 	"fmt"
+	"net/netip"
 	"net/url"
 	"regexp"
 	"strings"
@@ -56,6 +57,10 @@ var (
 		Description: "Base URL of docs/runbooks in this repository; every alert's runbook_url is <base>/<file>.md#<alert>."})
 	keyGrafanaHostname = define(Key{Name: "grafanaHostname", Type: String, Default: "",
 		Description: "Host name Grafana is reached at (its root_url and the OIDC redirect URI https://<host>/login/generic_oauth). Required."})
+	keyGrafanaCertificateArn = define(Key{Name: "grafanaCertificateArn", Type: String, Default: "",
+		Description: "ARN of the ACM certificate for grafanaHostname (arn:aws:acm:<region>:<account>:certificate/<id>), in the stack's own region: the internal ALB in front of Grafana terminates HTTPS with it. Required whenever grafanaHostname is set."})
+	keyGrafanaAllowedCidrs = define(Key{Name: "grafanaAllowedCidrs", Type: Array, Default: []string{},
+		Description: "IPv4 CIDRs besides the VPC (office, VPN) allowed to reach Grafana's internal ALB (its inbound-cidrs). Empty: the VPC CIDR only. Ranges wider than /8, 0.0.0.0/0 included, are rejected: Grafana must never be open to the world."})
 	keyGrafanaOidc = define(Key{Name: "grafanaOidc", Type: Object, Default: GrafanaOIDC{Scopes: "openid email profile groups"},
 		Description: "Grafana single sign-on (generic OAuth/OIDC): {clientId, authUrl, tokenUrl, apiUrl, scopes, adminGroup, editorGroup}. The login form and basic auth are disabled: OIDC is the only way in. Groups map to Grafana roles; everyone else is Viewer."})
 	keyGrafanaOidcClientSecret = define(Key{Name: "grafanaOidcClientSecret", Type: String, Default: "", Secret: true,
@@ -112,9 +117,15 @@ type ObservabilityConfig struct {
 	// RunbookBaseURL prefixes every runbook_url.
 	RunbookBaseURL string
 	// GrafanaHostname, OIDC and OIDCClientSecret configure Grafana SSO.
-	GrafanaHostname  string
-	OIDC             GrafanaOIDC
-	OIDCClientSecret Secret
+	GrafanaHostname string
+	// GrafanaCertificateARN is the ACM certificate of the Grafana ALB.
+	GrafanaCertificateARN string
+	// GrafanaAllowedCIDRs are the office/VPN ranges (besides the VPC) that
+	// may reach Grafana, as validated networks.
+	GrafanaAllowedCIDRs []netip.Prefix
+	rawGrafanaCIDRs     []string
+	OIDC                GrafanaOIDC
+	OIDCClientSecret    Secret
 	// ServiceNowWebhookURL and PagerWebhookURL are alert receivers (secrets).
 	ServiceNowWebhookURL Secret
 	PagerWebhookURL      Secret
@@ -130,7 +141,13 @@ var (
 	hostnameRe    = regexp.MustCompile(`^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$`)
 	hostPortRe    = regexp.MustCompile(`^[A-Za-z0-9.-]+:[0-9]{1,5}$`)
 	emailRe       = regexp.MustCompile(`^[^@\s]+@[^@\s]+\.[^@\s]+$`)
+	// acmCertArnRe is an ACM certificate ARN; the region is captured.
+	acmCertArnRe = regexp.MustCompile(`^arn:aws[a-z-]*:acm:([a-z]{2}(-[a-z]+)+-[0-9]):[0-9]{12}:certificate/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`)
 )
+
+// minGrafanaCIDRBits: nothing wider than a /8 may reach Grafana; a
+// corporate network is at most 10.0.0.0/8, wider is "the internet".
+const minGrafanaCIDRBits = 8
 
 func (o *ObservabilityConfig) parse(r *reader) {
 	o.Namespace = r.str(keyMonitoringNamespace)
@@ -145,6 +162,8 @@ func (o *ObservabilityConfig) parse(r *reader) {
 	o.TieredCopyLagAlertBytes = r.integer(keyTieredCopyLagAlertBytes)
 	o.RunbookBaseURL = r.str(keyRunbookBaseURL)
 	o.GrafanaHostname = r.str(keyGrafanaHostname)
+	o.GrafanaCertificateARN = r.str(keyGrafanaCertificateArn)
+	o.rawGrafanaCIDRs = r.strings(keyGrafanaAllowedCidrs)
 	o.OIDC = GrafanaOIDC{}
 	r.object(keyGrafanaOidc, &o.OIDC)
 	o.OIDCClientSecret = r.secret(keyGrafanaOidcClientSecret)
@@ -155,7 +174,7 @@ func (o *ObservabilityConfig) parse(r *reader) {
 	o.EmailFrom = r.str(keyAlertEmailFrom)
 }
 
-func (o *ObservabilityConfig) validate(_ *Config, p *Problems) {
+func (o *ObservabilityConfig) validate(c *Config, p *Problems) {
 	if !dnsLabelRe.MatchString(o.Namespace) {
 		p.Add(keyMonitoringNamespace.Name, o.Namespace, "a DNS label", "use e.g. monitoring")
 	}
@@ -193,6 +212,32 @@ func (o *ObservabilityConfig) validate(_ *Config, p *Problems) {
 	}
 	if !hostnameRe.MatchString(o.GrafanaHostname) {
 		p.Add(keyGrafanaHostname.Name, o.GrafanaHostname, "a DNS host name such as grafana.kafka.example.com", "set grafanaHostname (it is also the OIDC redirect host)")
+	}
+	if o.GrafanaHostname != "" {
+		m := acmCertArnRe.FindStringSubmatch(o.GrafanaCertificateARN)
+		switch {
+		case m == nil:
+			p.Add(keyGrafanaCertificateArn.Name, o.GrafanaCertificateARN, "an ACM certificate ARN arn:aws:acm:<region>:<12-digit account>:certificate/<uuid>",
+				"request or import a certificate for "+o.GrafanaHostname+" in ACM and set grafanaCertificateArn to its ARN")
+		case c.Stack.Region != "" && m[1] != c.Stack.Region:
+			p.Add(keyGrafanaCertificateArn.Name, o.GrafanaCertificateARN, "a certificate in the stack's region "+c.Stack.Region+" (an ALB only uses certificates from its own region)",
+				"issue the certificate in ACM in "+c.Stack.Region)
+		}
+	}
+	o.GrafanaAllowedCIDRs = nil
+	for _, raw := range o.rawGrafanaCIDRs {
+		pfx, err := netip.ParsePrefix(raw)
+		switch {
+		case err != nil || !pfx.Addr().Is4():
+			p.Add(keyGrafanaAllowedCidrs.Name, raw, "an IPv4 CIDR such as 192.168.10.0/24", "fix the CIDR notation")
+		case pfx.Masked() != pfx:
+			p.Add(keyGrafanaAllowedCidrs.Name, raw, "a network address (host bits zero)", "use "+pfx.Masked().String())
+		case pfx.Bits() < minGrafanaCIDRBits:
+			p.Add(keyGrafanaAllowedCidrs.Name, raw, fmt.Sprintf("a range of /%d or narrower (never 0.0.0.0/0: Grafana is internal)", minGrafanaCIDRBits),
+				"list the office and VPN egress ranges only")
+		default:
+			o.GrafanaAllowedCIDRs = append(o.GrafanaAllowedCIDRs, pfx)
+		}
 	}
 	if o.OIDC.ClientID == "" {
 		p.Add(keyGrafanaOidc.Name+".clientId", "", "the OIDC client id", "register Grafana with the identity provider and set grafanaOidc.clientId")

@@ -5,16 +5,19 @@ import (
 	"testing"
 )
 
+const testCertArn = "arn:aws:acm:us-east-1:123456789012:certificate/0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0"
+
 // obsValues is a valid observability configuration on top of the defaults.
 func obsValues() map[string]string {
 	return map[string]string{
-		RegionKey:                       "us-east-1",
-		Project + ":availabilityZones":  `["use1-az1","use1-az2","use1-az4"]`,
-		Project + ":canaryImage":        "123456789012.dkr.ecr.us-east-1.amazonaws.com/kafka-platform/canary@sha256:" + strings.Repeat("0", 64),
-		Project + ":grafanaHostname":    "grafana.kafka.example.com",
-		Project + ":grafanaOidc":        `{"clientId":"grafana","authUrl":"https://sso.example.com/authorize","tokenUrl":"https://sso.example.com/token","apiUrl":"https://sso.example.com/userinfo","scopes":"openid email groups"}`,
-		Project + ":alertEmailTo":       "kafka@example.com",
-		Project + ":alertSmtpSmarthost": "smtp.example.com:587",
+		RegionKey:                          "us-east-1",
+		Project + ":availabilityZones":     `["use1-az1","use1-az2","use1-az4"]`,
+		Project + ":canaryImage":           "123456789012.dkr.ecr.us-east-1.amazonaws.com/kafka-platform/canary@sha256:" + strings.Repeat("0", 64),
+		Project + ":grafanaHostname":       "grafana.kafka.example.com",
+		Project + ":grafanaCertificateArn": testCertArn,
+		Project + ":grafanaOidc":           `{"clientId":"grafana","authUrl":"https://sso.example.com/authorize","tokenUrl":"https://sso.example.com/token","apiUrl":"https://sso.example.com/userinfo","scopes":"openid email groups"}`,
+		Project + ":alertEmailTo":          "kafka@example.com",
+		Project + ":alertSmtpSmarthost":    "smtp.example.com:587",
 	}
 }
 
@@ -38,6 +41,15 @@ func TestObservabilityConfig(t *testing.T) {
 		{name: "pager instead of mail", set: map[string]string{"alertEmailTo": "", "pagerWebhookUrl": "https://pager.invalid/x"}, secret: []string{"pagerWebhookUrl"}},
 		{name: "mail without relay", set: map[string]string{"alertSmtpSmarthost": ""}, wantKey: "alertSmtpSmarthost"},
 		{name: "plaintext webhook", set: map[string]string{"serviceNowWebhookUrl": "https://sn.invalid/x"}, wantKey: "serviceNowWebhookUrl"},
+		{name: "no grafana certificate", set: map[string]string{"grafanaCertificateArn": ""}, wantKey: "grafanaCertificateArn"},
+		{name: "iam arn as certificate", set: map[string]string{"grafanaCertificateArn": "arn:aws:iam::123456789012:server-certificate/grafana"}, wantKey: "grafanaCertificateArn"},
+		{name: "certificate id not a uuid", set: map[string]string{"grafanaCertificateArn": "arn:aws:acm:us-east-1:123456789012:certificate/grafana"}, wantKey: "grafanaCertificateArn"},
+		{name: "office and vpn ranges", set: map[string]string{"grafanaAllowedCidrs": `["192.168.10.0/24","10.200.0.0/16"]`}},
+		{name: "world open", set: map[string]string{"grafanaAllowedCidrs": `["192.168.10.0/24","0.0.0.0/0"]`}, wantKey: "grafanaAllowedCidrs"},
+		{name: "too wide", set: map[string]string{"grafanaAllowedCidrs": `["64.0.0.0/2"]`}, wantKey: "grafanaAllowedCidrs"},
+		{name: "host bits", set: map[string]string{"grafanaAllowedCidrs": `["192.168.10.7/24"]`}, wantKey: "grafanaAllowedCidrs"},
+		{name: "ipv6", set: map[string]string{"grafanaAllowedCidrs": `["2001:db8::/32"]`}, wantKey: "grafanaAllowedCidrs"},
+		{name: "not a cidr", set: map[string]string{"grafanaAllowedCidrs": `["office"]`}, wantKey: "grafanaAllowedCidrs"},
 		{name: "runbook base with slash", set: map[string]string{"runbookBaseUrl": "https://example.com/runbooks/"}, wantKey: "runbookBaseUrl"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -104,5 +116,35 @@ func TestObservabilitySecretsAreRedacted(t *testing.T) {
 	}
 	if s := o.ServiceNowWebhookURL.String() + o.PagerWebhookURL.String() + o.OIDCClientSecret.String(); strings.Contains(s, "sekrit") {
 		t.Fatalf("secret printed: %s", s)
+	}
+}
+
+// An ALB can only use an ACM certificate from its own region.
+func TestGrafanaCertificateRegion(t *testing.T) {
+	for region, wantProblem := range map[string]bool{"us-east-1": false, "us-west-2": true} {
+		var p Problems
+		c := &Config{}
+		c.Stack.Region = region
+		c.Observability.parse(&reader{src: Source{Values: obsValues(), Secret: map[string]bool{}}, p: &p})
+		c.Observability.validate(c, &p)
+		found := false
+		for _, pr := range p {
+			found = found || pr.Key == Project+":grafanaCertificateArn"
+		}
+		if found != wantProblem {
+			t.Errorf("region %s: certificate problem %v, want %v (%v)", region, found, wantProblem, p)
+		}
+	}
+}
+
+func TestGrafanaAllowedCidrsParsed(t *testing.T) {
+	src := Source{Values: obsValues(), Secret: map[string]bool{}}
+	src.Values[Project+":grafanaAllowedCidrs"] = `["192.168.10.0/24"]`
+	var p Problems
+	c := &Config{}
+	c.Observability.parse(&reader{src: src, p: &p})
+	c.Observability.validate(c, &p)
+	if len(p) != 0 || len(c.Observability.GrafanaAllowedCIDRs) != 1 || c.Observability.GrafanaAllowedCIDRs[0].String() != "192.168.10.0/24" {
+		t.Fatalf("cidrs %v, problems %v", c.Observability.GrafanaAllowedCIDRs, p)
 	}
 }

@@ -2,6 +2,7 @@ package stack
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
@@ -56,6 +57,19 @@ func ObservabilityFiles(cfg *config.Config) (rules, dashboards map[string][]byte
 	return rules, dashboards, nil
 }
 
+// grafanaInboundCIDRs is who may reach Grafana's internal ALB: the VPC
+// (bastions, in-cluster tooling, peered VPN attachments routed through it)
+// and the configured office/VPN ranges, without duplicates.
+func grafanaInboundCIDRs(cfg *config.Config) []string {
+	out := []string{cfg.Network.VpcCidr.String()}
+	for _, p := range cfg.Observability.GrafanaAllowedCIDRs {
+		if s := p.String(); !slices.Contains(out, s) {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
 // observabilityArgs maps the config onto the component's Args.
 func observabilityArgs(cfg *config.Config) observability.Args {
 	o := cfg.Observability
@@ -66,6 +80,7 @@ func observabilityArgs(cfg *config.Config) observability.Args {
 			Retention: o.Retention, StorageGiB: o.StorageGiB, StorageClass: o.StorageClass,
 			Routing:  observability.RoutingArgs{EmailTo: o.EmailTo, SMTPSmarthost: o.SmtpSmarthost, EmailFrom: o.EmailFrom},
 			Hostname: o.GrafanaHostname,
+			Ingress:  observability.GrafanaIngress{CertificateARN: o.GrafanaCertificateARN, InboundCIDRs: grafanaInboundCIDRs(cfg)},
 			OIDC: observability.GrafanaOIDC{ClientID: o.OIDC.ClientID, AuthURL: o.OIDC.AuthURL, TokenURL: o.OIDC.TokenURL,
 				APIURL: o.OIDC.APIURL, Scopes: o.OIDC.Scopes, AdminGroup: o.OIDC.AdminGroup, EditorGroup: o.OIDC.EditorGroup},
 		},

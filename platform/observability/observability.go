@@ -77,6 +77,9 @@ func sloRouting(r RoutingArgs) string {
 
 // New builds the monitoring stack. opts should carry the Kubernetes provider.
 func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOption) (*Observability, error) {
+	if err := ValidateIngress(args.Values.Hostname, args.Values.Ingress); err != nil {
+		return nil, err
+	}
 	o := &Observability{}
 	if err := ctx.RegisterComponentResource("kafka-platform:platform:Observability", name, o, opts...); err != nil {
 		return nil, err

@@ -17,6 +17,7 @@ const (
 	fakeServiceNowURL = "https://tradingfirm.service-now.invalid/api/sn_em_connector/em/inbound_event?token=SEKRIT-SN"
 	fakePagerURL      = "https://events.pager.invalid/integration/SEKRIT-PAGER/enqueue"
 	fakeOIDCSecret    = "SEKRIT-OIDC-CLIENT"
+	testCertARN       = "arn:aws:acm:us-east-1:000000000000:certificate/00000000-0000-0000-0000-000000000000"
 )
 
 func testArgs() Args {
@@ -27,7 +28,8 @@ func testArgs() Args {
 		Values: ValuesArgs{Retention: "15d", StorageGiB: 100, StorageClass: "gp3", Hostname: "grafana.kafka.example.com",
 			Routing: RoutingArgs{EmailTo: "kafka-team@example.com", SMTPSmarthost: "smtp.example.com:587", EmailFrom: "am@example.com"},
 			OIDC: GrafanaOIDC{ClientID: "grafana", AuthURL: "https://sso.example.com/authorize", TokenURL: "https://sso.example.com/token",
-				APIURL: "https://sso.example.com/userinfo", Scopes: "openid email profile groups", AdminGroup: "kafka-admins"}},
+				APIURL: "https://sso.example.com/userinfo", Scopes: "openid email profile groups", AdminGroup: "kafka-admins"},
+			Ingress: GrafanaIngress{CertificateARN: testCertARN, InboundCIDRs: []string{"10.40.0.0/16", "192.168.10.0/24"}}},
 		Rules:          r,
 		Canary:         CanaryArgs{Image: "000000000000.dkr.ecr.us-east-1.amazonaws.com/kafka-canary@sha256:" + strings.Repeat("ab", 32), Zones: []string{"use1-az1", "use1-az2", "use1-az4"}, ZoneIDs: true, KafkaNamespace: "kafka", ClusterName: "trading", Topic: "canary", User: "canary"},
 		ScrapeInterval: "15s",
@@ -292,5 +294,73 @@ func TestCanaryRejectsUnpinnedImage(t *testing.T) {
 	})
 	if err == nil || !strings.Contains(err.Error(), "not pinned by digest") {
 		t.Fatalf("err = %v, want a digest error", err)
+	}
+}
+
+// Grafana is reachable only through an internal ALB, over HTTPS with a
+// current TLS policy, from the VPC and the configured ranges, at the host
+// its root_url (and so the OIDC redirect URI) names.
+func TestGrafanaIngress(t *testing.T) {
+	m := run(t, testArgs())
+	rel := m.Find("kubernetes:helm.sh/v3:Release", "obs-kube-prometheus-stack")
+	if rel == nil {
+		t.Fatal("no kube-prometheus-stack release")
+	}
+	ing := rendertest.Get(rel.Inputs["values"], "grafana", "ingress")
+	ann := func(k string) any { return rendertest.Get(ing, "annotations", "alb.ingress.kubernetes.io/"+k) }
+	checks := map[string]struct{ got, want any }{
+		"enabled":         {rendertest.Get(ing, "enabled"), true},
+		"class":           {rendertest.Get(ing, "ingressClassName"), "alb"},
+		"hosts":           {rendertest.Get(ing, "hosts"), []any{"grafana.kafka.example.com"}},
+		"path":            {rendertest.Get(ing, "path"), "/"},
+		"internal":        {ann("scheme"), "internal"},
+		"ip targets":      {ann("target-type"), "ip"},
+		"https 443 only":  {ann("listen-ports"), `[{"HTTPS":443}]`},
+		"tls policy":      {ann("ssl-policy"), "ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09"},
+		"certificate":     {ann("certificate-arn"), testCertARN},
+		"inbound cidrs":   {ann("inbound-cidrs"), "10.40.0.0/16,192.168.10.0/24"},
+		"health check":    {ann("healthcheck-path"), "/api/health"},
+		"root_url = host": {rendertest.Get(rel.Inputs["values"], "grafana", "grafana.ini", "server", "root_url"), "https://grafana.kafka.example.com"},
+		"domain = host":   {rendertest.Get(rel.Inputs["values"], "grafana", "grafana.ini", "server", "domain"), "grafana.kafka.example.com"},
+	}
+	for name, c := range checks {
+		gb, _ := json.Marshal(c.got)
+		wb, _ := json.Marshal(c.want)
+		if string(gb) != string(wb) {
+			t.Errorf("%s: got %s, want %s", name, gb, wb)
+		}
+	}
+	// The listener must be HTTPS only: no HTTP port, not even a redirect.
+	var ports []map[string]int
+	if err := json.Unmarshal([]byte(ann("listen-ports").(string)), &ports); err != nil {
+		t.Fatalf("listen-ports is not the controller's JSON: %v", err)
+	}
+	for _, p := range ports {
+		if _, ok := p["HTTP"]; ok {
+			t.Errorf("plaintext listener: %v", ports)
+		}
+	}
+}
+
+func TestGrafanaIngressRejectsOpenOrIncomplete(t *testing.T) {
+	for name, mut := range map[string]func(*GrafanaIngress){
+		"world":          func(g *GrafanaIngress) { g.InboundCIDRs = append(g.InboundCIDRs, "0.0.0.0/0") },
+		"world v6":       func(g *GrafanaIngress) { g.InboundCIDRs = []string{"::/0"} },
+		"no cidrs":       func(g *GrafanaIngress) { g.InboundCIDRs = nil },
+		"not a cidr":     func(g *GrafanaIngress) { g.InboundCIDRs = []string{"office"} },
+		"no certificate": func(g *GrafanaIngress) { g.CertificateARN = "" },
+	} {
+		t.Run(name, func(t *testing.T) {
+			a := testArgs()
+			a.Values.Ingress.InboundCIDRs = append([]string(nil), a.Values.Ingress.InboundCIDRs...)
+			mut(&a.Values.Ingress)
+			err := pulumi.RunErr(func(ctx *pulumi.Context) error {
+				_, err := New(ctx, "obs", a)
+				return err
+			}, pulumi.WithMocks("kafka-platform", "test", render.NewMocks("kafka-platform", "test", "us-east-1")))
+			if err == nil || !strings.Contains(err.Error(), "grafana ingress") {
+				t.Fatalf("New = %v, want a grafana ingress error", err)
+			}
+		})
 	}
 }

@@ -3,6 +3,7 @@ package observability
 import (
 	"encoding/json"
 	"fmt"
+	"net/netip"
 	"strings"
 
 	"github.com/tradingfirm/kafka-platform/internal/topology"
@@ -51,7 +52,38 @@ type ValuesArgs struct {
 	Routing      RoutingArgs
 	Hostname     string
 	OIDC         GrafanaOIDC
+	// Ingress exposes Grafana at https://<Hostname> through an internal ALB.
+	Ingress GrafanaIngress
 }
+
+// GrafanaIngress is how Grafana is exposed: an internal Application Load
+// Balancer provisioned by the AWS Load Balancer Controller (infra/lbcontroller)
+// from the Grafana chart's Ingress, terminating TLS with an ACM certificate.
+type GrafanaIngress struct {
+	// CertificateARN is the ACM certificate for Hostname, in the stack's
+	// region (an ALB can only use certificates from its own region).
+	CertificateARN string
+	// InboundCIDRs are the only source ranges the ALB's security group
+	// admits: the VPC CIDR and the office/VPN ranges. Never 0.0.0.0/0.
+	InboundCIDRs []string
+}
+
+// IngressClassALB is the IngressClass the AWS Load Balancer Controller
+// installs and watches.
+const IngressClassALB = "alb"
+
+// GrafanaSSLPolicy is the ALB listener security policy: TLS 1.2 and 1.3 with
+// the restricted (forward-secret AEAD) cipher set and post-quantum hybrid key
+// exchange; it is what the AWS console picks by default since 2025-09 (AWS
+// docs, "Security policies for your Application Load Balancer"), while
+// controllers and APIs that set no policy still get ELBSecurityPolicy-2016-08
+// (TLS 1.0+).
+const GrafanaSSLPolicy = "ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09"
+
+// grafanaHealthPath is Grafana's unauthenticated health endpoint: "/" answers
+// 302 to the login page, which the ALB's default health check (200 only)
+// would count as unhealthy.
+const grafanaHealthPath = "/api/health"
 
 // Values are the kube-prometheus-stack chart values this project sets.
 type Values struct {
@@ -155,6 +187,74 @@ type GrafanaValues struct {
 	DashboardProviders map[string]DashboardProviderFile        `json:"dashboardProviders"`
 	Dashboards         map[string]map[string]DashboardURLValue `json:"dashboards"`
 	Sidecar            GrafanaSidecar                          `json:"sidecar"`
+	Ingress            GrafanaIngressValues                    `json:"ingress"`
+}
+
+// GrafanaIngressValues is the Grafana chart's `ingress` block.
+type GrafanaIngressValues struct {
+	Enabled          bool              `json:"enabled"`
+	IngressClassName string            `json:"ingressClassName"`
+	Annotations      map[string]string `json:"annotations"`
+	Hosts            []string          `json:"hosts"`
+	Path             string            `json:"path"`
+	PathType         string            `json:"pathType"`
+}
+
+// ALB annotations of the AWS Load Balancer Controller (its docs,
+// "Ingress annotations").
+const (
+	albScheme          = "alb.ingress.kubernetes.io/scheme"
+	albTargetType      = "alb.ingress.kubernetes.io/target-type"
+	albListenPorts     = "alb.ingress.kubernetes.io/listen-ports"
+	albSSLPolicy       = "alb.ingress.kubernetes.io/ssl-policy"
+	albCertificateARN  = "alb.ingress.kubernetes.io/certificate-arn"
+	albInboundCIDRs    = "alb.ingress.kubernetes.io/inbound-cidrs"
+	albHealthcheckPath = "alb.ingress.kubernetes.io/healthcheck-path"
+)
+
+// grafanaIngress builds the chart's ingress block: an internal ALB (never
+// internet-facing) with only an HTTPS listener on 443 (no port 80, so no
+// plaintext path exists even for a redirect), pod IPs as targets (no
+// NodePort on every node), the ACM certificate and the given source ranges.
+func grafanaIngress(host string, in GrafanaIngress) GrafanaIngressValues {
+	return GrafanaIngressValues{
+		Enabled:          true,
+		IngressClassName: IngressClassALB,
+		Annotations: map[string]string{
+			albScheme:          "internal",
+			albTargetType:      "ip",
+			albListenPorts:     `[{"HTTPS":443}]`,
+			albSSLPolicy:       GrafanaSSLPolicy,
+			albCertificateARN:  in.CertificateARN,
+			albInboundCIDRs:    strings.Join(in.InboundCIDRs, ","),
+			albHealthcheckPath: grafanaHealthPath,
+		},
+		Hosts:    []string{host},
+		Path:     "/",
+		PathType: "Prefix",
+	}
+}
+
+// ValidateIngress rejects an ingress that would be reachable from anywhere
+// or could not serve TLS; config validation reports the same with keys, this
+// guards the component's own contract.
+func ValidateIngress(host string, in GrafanaIngress) error {
+	if host == "" {
+		return fmt.Errorf("grafana ingress: empty host name")
+	}
+	if in.CertificateARN == "" {
+		return fmt.Errorf("grafana ingress: no ACM certificate ARN for %s", host)
+	}
+	if len(in.InboundCIDRs) == 0 {
+		return fmt.Errorf("grafana ingress: no inbound CIDRs (the ALB would admit 0.0.0.0/0)")
+	}
+	for _, c := range in.InboundCIDRs {
+		p, err := netip.ParsePrefix(c)
+		if err != nil || p.Bits() == 0 {
+			return fmt.Errorf("grafana ingress: inbound CIDR %q is not a bounded IP range", c)
+		}
+	}
+	return nil
 }
 
 // DashboardProviderFile is a Grafana provisioning file.
@@ -273,6 +373,7 @@ func ChartValues(a ValuesArgs) Values {
 		g.Dashboards["strimzi"][name] = DashboardURLValue{URL: StrimziDashboardURL(path),
 			Datasource: []DatasourceBinding{{Name: "DS_PROMETHEUS", Value: "Prometheus"}}}
 	}
+	g.Ingress = grafanaIngress(a.Hostname, a.Ingress)
 	g.Sidecar.Dashboards.Enabled = true
 	g.Sidecar.Dashboards.Label = DashboardLabel
 	g.Sidecar.Dashboards.LabelValue = "1"
