@@ -1,6 +1,10 @@
 package config
 
-import "github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+import (
+	"os"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
 
 // Config is the whole typed configuration of one stack. Each section lives
 // in its own file with its keys, parsing and validation.
@@ -49,8 +53,14 @@ func Parse(stack string, src Source) (*Config, error) {
 }
 
 // Load reads every defined key (and aws:region) from the Pulumi context and
-// parses it. It registers nothing, so a bad stack fails before any resource.
-func Load(ctx *pulumi.Context) (*Config, error) {
+// the deployer's credentials (VAULT_TOKEN) from the process environment, and
+// parses them. It registers nothing, so a bad stack fails before any
+// resource.
+func Load(ctx *pulumi.Context) (*Config, error) { return LoadEnv(ctx, os.Getenv) }
+
+// LoadEnv is Load with the environment lookup given: the offline render
+// passes placeholders instead of the deployer's credentials.
+func LoadEnv(ctx *pulumi.Context, getenv func(string) string) (*Config, error) {
 	src := Source{Values: map[string]string{}, Secret: map[string]bool{}}
 	names := []string{RegionKey}
 	for _, k := range Keys() {
@@ -62,5 +72,16 @@ func Load(ctx *pulumi.Context) (*Config, error) {
 			src.Secret[n] = ctx.IsConfigSecret(n)
 		}
 	}
+	AddEnv(src, getenv)
 	return Parse(ctx.Stack(), src)
+}
+
+// AddEnv adds the credentials the program takes from the environment to src,
+// marked secret: the token auth method's VAULT_TOKEN, as the Vault CLI reads
+// it. They are not project keys, so they can never sit in a stack file.
+func AddEnv(src Source, getenv func(string) string) {
+	if t := getenv(VaultTokenEnv); t != "" {
+		src.Values[VaultTokenSource] = t
+		src.Secret[VaultTokenSource] = true
+	}
 }

@@ -245,3 +245,33 @@ func TestParseCPUSet(t *testing.T) {
 		t.Error("reversed range accepted")
 	}
 }
+
+// TestVaultTokenMethodNeedsTheEnvironment: the token auth method takes
+// VAULT_TOKEN from the deployer's environment (never a stack file); without
+// it a stack that needs Vault fails naming the variable and the alternative.
+func TestVaultTokenMethodNeedsTheEnvironment(t *testing.T) {
+	vals := validProd()
+	delete(vals, Project+":vaultAuthMethod")
+	delete(vals, Project+":vaultAwsAuthRole")
+	src := Source{Values: vals, Secret: map[string]bool{}}
+	if _, err := Parse("prod", src); err == nil || !strings.Contains(err.Error(), VaultTokenEnv) ||
+		!strings.Contains(err.Error(), "vaultAuthMethod") {
+		t.Fatalf("token method without VAULT_TOKEN: %v", err)
+	}
+	AddEnv(src, func(n string) string {
+		if n == VaultTokenEnv {
+			return "hvs.config-test-token"
+		}
+		return ""
+	})
+	c, err := Parse("prod", src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !c.Vault.Token.IsSet() || strings.Contains(fmt.Sprintf("%+v", c.Vault), "hvs.config-test-token") {
+		t.Errorf("token not carried as a redacted secret: %+v", c.Vault)
+	}
+	if !src.Secret[VaultTokenSource] {
+		t.Error("VAULT_TOKEN not marked secret")
+	}
+}

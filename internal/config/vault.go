@@ -13,7 +13,8 @@ type VaultAuthMethod string
 // The auth methods.
 const (
 	// VaultAuthToken uses the standard VAULT_TOKEN environment variable of the
-	// deploying process; the token never enters config or state.
+	// deploying process; the token never enters config (Pulumi keeps it, as a
+	// secret provider input, encrypted in state).
 	VaultAuthToken VaultAuthMethod = "token"
 	// VaultAuthAWS logs in with the deployer's AWS credentials (IAM auth
 	// method) as vaultAwsAuthRole: what CI uses, no long-lived token at all.
@@ -22,6 +23,10 @@ const (
 
 // VaultTokenEnv is the environment variable the token auth method reads.
 const VaultTokenEnv = "VAULT_TOKEN"
+
+// VaultTokenSource is the Source key under which Load passes VAULT_TOKEN
+// (marked secret): not a project key, so it can never sit in a stack file.
+const VaultTokenSource = "env:" + VaultTokenEnv
 
 var (
 	keyVaultAddress = define(Key{Name: "vaultAddress", Type: String, Default: "",
@@ -51,6 +56,11 @@ type VaultConfig struct {
 	Namespace string
 	// KvMount is the KV v2 mount path.
 	KvMount string
+	// Token is VAULT_TOKEN from the deployer's environment (token method).
+	// The Vault provider requires a token argument and does not fall back to
+	// the environment when one is passed (pulumi/pulumi-vault#509), so the
+	// program reads it and hands it over as a secret.
+	Token Secret
 }
 
 // Required reports whether this stack needs Vault: a dr stack reads the
@@ -68,6 +78,9 @@ func (v *VaultConfig) parse(r *reader) {
 	v.AwsMount = r.str(keyVaultAwsMount)
 	v.Namespace = r.str(keyVaultNamespace)
 	v.KvMount = r.str(keyVaultKvMount)
+	if t := r.src.Values[VaultTokenSource]; t != "" {
+		v.Token = NewSecret(t)
+	}
 }
 
 func (v *VaultConfig) validate(c *Config, p *Problems) {
@@ -85,6 +98,10 @@ func (v *VaultConfig) validate(c *Config, p *Problems) {
 	}
 	switch v.AuthMethod {
 	case VaultAuthToken:
+		if v.Required(c) && v.Address != "" && !v.Token.IsSet() {
+			p.Add(VaultTokenSource, "", "a Vault token in the deployer's environment when vaultAuthMethod is token",
+				fmt.Sprintf("run `vault login` and export %s, or set %s: aws with %s", VaultTokenEnv, keyVaultAuthMethod.FullName(), keyVaultAwsRole.FullName()))
+		}
 		if v.AwsRole != "" {
 			p.Add(keyVaultAwsRole.Name, v.AwsRole, "empty unless vaultAuthMethod is aws", "set vaultAuthMethod: aws or remove vaultAwsAuthRole")
 		}

@@ -41,7 +41,14 @@ func Render(o Options) (*Rendered, error) {
 	if err != nil {
 		return nil, err
 	}
-	cfg, err := config.Parse(o.Stack, src)
+	// Validate with the same environment the program will see.
+	check := config.Source{Values: map[string]string{}, Secret: map[string]bool{}}
+	for k, v := range src.Values {
+		check.Values[k] = v
+		check.Secret[k] = src.Secret[k]
+	}
+	config.AddEnv(check, renderEnv)
+	cfg, err := config.Parse(o.Stack, check)
 	if err != nil {
 		return nil, err
 	}
@@ -90,10 +97,20 @@ func (r *Rendered) Files() (map[string][]byte, error) {
 	return files, nil
 }
 
+// renderEnv stands in for the deployer's environment: credentials the
+// program reads at `pulumi up` (VAULT_TOKEN for the token auth method) are
+// redacted placeholders, so any stack renders without them.
+func renderEnv(name string) string {
+	if name == config.VaultTokenEnv {
+		return render.Redacted
+	}
+	return ""
+}
+
 // Program is main.go's program in the render's shape: load and validate
 // config from the Pulumi context, build the stack, return its outputs.
 func Program(ctx *pulumi.Context) (map[string]pulumi.Input, error) {
-	cfg, err := config.Load(ctx)
+	cfg, err := config.LoadEnv(ctx, renderEnv)
 	if err != nil {
 		return nil, err
 	}

@@ -10,8 +10,11 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
 	"github.com/tradingfirm/kafka-platform/internal/config"
 	"github.com/tradingfirm/kafka-platform/internal/render"
+	"github.com/tradingfirm/kafka-platform/internal/stack"
 )
 
 // repoRoot is where Pulumi.yaml and the stack files live.
@@ -323,4 +326,68 @@ func mustRender(b *testing.B, o Options) *Rendered {
 		b.Fatal(err)
 	}
 	return r
+}
+
+// TestVaultTokenFromEnvironmentStaysSecret: with the token auth method the
+// deployer's VAULT_TOKEN reaches the Vault provider as a secret, never a
+// file; without it the stack fails before any resource, naming the fix.
+func TestVaultTokenFromEnvironmentStaysSecret(t *testing.T) {
+	dir := t.TempDir()
+	proj, err := os.ReadFile(filepath.Join(repoRoot, "Pulumi.yaml"))
+	must(t, err)
+	must(t, os.WriteFile(filepath.Join(dir, "Pulumi.yaml"), proj, 0o644))
+	stackFile, err := os.ReadFile(filepath.Join(repoRoot, "Pulumi.prod.yaml"))
+	must(t, err)
+	var kept []string
+	for _, line := range strings.Split(string(stackFile), "\n") {
+		if strings.Contains(line, "vaultAuthMethod") || strings.Contains(line, "vaultAwsAuthRole") {
+			continue // back to the default token method
+		}
+		kept = append(kept, line)
+	}
+	must(t, os.WriteFile(filepath.Join(dir, "Pulumi.tok.yaml"), []byte(strings.Join(kept, "\n")), 0o644))
+	src, err := render.LoadStackConfig(dir, "tok")
+	must(t, err)
+
+	const token = "hvs.render-test-token-0123456789"
+	program := func(getenv func(string) string) render.Program {
+		return func(ctx *pulumi.Context) (map[string]pulumi.Input, error) {
+			cfg, err := config.LoadEnv(ctx, getenv)
+			if err != nil {
+				return nil, err
+			}
+			return stack.New(ctx, cfg)
+		}
+	}
+	res, err := render.Run(render.Options{Stack: "tok", Source: src, Region: "us-east-1"}, program(func(n string) string {
+		if n == config.VaultTokenEnv {
+			return token
+		}
+		return ""
+	}))
+	must(t, err)
+	var prov *render.Resource
+	for _, r := range res.Resources {
+		if r.Type == "pulumi:providers:vault" {
+			prov = r
+		}
+	}
+	if prov == nil {
+		t.Fatal("no Vault provider in the token-method render")
+	}
+	if prov.Inputs["token"] != render.Redacted {
+		t.Errorf("Vault provider token = %v, want it secret", prov.Inputs["token"])
+	}
+	files, err := res.Files()
+	must(t, err)
+	for name, content := range files {
+		if bytes.Contains(content, []byte(token)) {
+			t.Errorf("%s contains the Vault token", name)
+		}
+	}
+
+	_, err = render.Run(render.Options{Stack: "tok", Source: src, Region: "us-east-1"}, program(func(string) string { return "" }))
+	if err == nil || !strings.Contains(err.Error(), config.VaultTokenEnv) || !strings.Contains(err.Error(), "vaultAuthMethod") {
+		t.Errorf("token method without VAULT_TOKEN: %v", err)
+	}
 }

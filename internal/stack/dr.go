@@ -126,12 +126,18 @@ func newDR(ctx *pulumi.Context, cfg *config.Config, infra *Infra, kafka *Kafka, 
 	return fmt.Errorf("dr: role %q is neither primary nor dr", cfg.Stack.Role)
 }
 
-// newVaultProvider is the explicit Vault provider. Token is empty on
-// purpose: the provider then uses VAULT_TOKEN from the deployer's
-// environment (or the AWS login below), so no token enters config or state.
+// newVaultProvider is the explicit Vault provider. pulumi-vault requires a
+// token argument even when an auth login supplies the real token
+// (pulumi/pulumi-vault#509), so the AWS method passes an empty one; the
+// token method passes VAULT_TOKEN from the deployer's environment as a
+// secret (config.Load reads it; it never sits in a stack file).
 func newVaultProvider(ctx *pulumi.Context, cfg *config.Config) (*vaultsdk.Provider, error) {
 	v := cfg.Vault
-	args := &vaultsdk.ProviderArgs{Address: pulumi.String(v.Address), Token: pulumi.String("")}
+	token := pulumi.StringInput(pulumi.String(""))
+	if v.AuthMethod == config.VaultAuthToken {
+		token = v.Token.Output()
+	}
+	args := &vaultsdk.ProviderArgs{Address: pulumi.String(v.Address), Token: token}
 	if v.Namespace != "" {
 		args.Namespace = pulumi.String(v.Namespace)
 	}
