@@ -32,7 +32,7 @@ var (
 	keyVaultAddress = define(Key{Name: "vaultAddress", Type: String, Default: "",
 		Description: "URL of the Vault cluster holding the MirrorMaker peer credentials, e.g. https://vault.example.internal:8200. Required on dr stacks and on a primary with peerVpcCidr set (it writes the credentials the DR side reads). Both stacks must use the same Vault."})
 	keyVaultAuthMethod = define(Key{Name: "vaultAuthMethod", Type: String, Default: string(VaultAuthToken),
-		Description: "How the deployer logs in to Vault: `token` (default; the VAULT_TOKEN environment variable, never stored in config or state) or `aws` (Vault's AWS IAM auth method with the deployer's AWS credentials and vaultAwsAuthRole; recommended for CI)."})
+		Description: "How the deployer logs in to Vault: `token` (default; the VAULT_TOKEN environment variable of the deploying process, never stored in config; Pulumi keeps it encrypted in state as the provider's secret input) or `aws` (Vault's AWS IAM auth method with the deployer's AWS credentials and vaultAwsAuthRole; recommended for CI)."})
 	keyVaultAwsRole = define(Key{Name: "vaultAwsAuthRole", Type: String, Default: "",
 		Description: "Vault role for vaultAuthMethod: aws (the role of the AWS auth method bound to the deploy role's ARN)."})
 	keyVaultAwsMount = define(Key{Name: "vaultAwsAuthMount", Type: String, Default: "aws",
