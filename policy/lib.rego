@@ -111,3 +111,114 @@ related(r, b) {
 	is_string(b.bucket)
 	r.bucket == b.bucket
 }
+
+# Cross-region routes (deny_cross_region_route_supernet,
+# stack_deny_cross_region_route_exact, stack_warn_unverifiable_policy).
+
+vpc_route_type := "aws:ec2/route:Route"
+
+tgw_route_type := "aws:ec2transitgateway/route:Route"
+
+# cross_region_route holds for a VPC route through a peering connection or
+# a transit gateway, and for every transit-gateway route that is not a
+# blackhole (a transit gateway here exists only for the cross-region path).
+cross_region_route(r) {
+	r.__type == vpc_route_type
+	non_empty(object.get(r, "vpcPeeringConnectionId", ""))
+}
+
+cross_region_route(r) {
+	r.__type == vpc_route_type
+	non_empty(object.get(r, "transitGatewayId", ""))
+}
+
+cross_region_route(r) {
+	r.__type == tgw_route_type
+	not is_true(object.get(r, "blackhole", false))
+}
+
+non_empty(x) {
+	is_string(x)
+	x != ""
+}
+
+# cross_region_target names the link a route uses, for messages.
+cross_region_target(r) = s {
+	non_empty(object.get(r, "vpcPeeringConnectionId", ""))
+	s := sprintf("VPC peering connection %s", [r.vpcPeeringConnectionId])
+} else = s {
+	non_empty(object.get(r, "transitGatewayId", ""))
+	s := sprintf("transit gateway %s", [r.transitGatewayId])
+} else = s {
+	s := sprintf("transit gateway route table %v", [object.get(r, "transitGatewayRouteTableId", "unknown")])
+}
+
+# route_destinations are a route's CIDR destinations as given (IPv4 and
+# IPv6); a prefix-list destination is not among them.
+route_destinations(r) = {d | d := [object.get(r, "destinationCidrBlock", ""), object.get(r, "destinationIpv6CidrBlock", "")][_]; non_empty(d)}
+
+# known_destinations are the destinations known at preview (valid CIDRs).
+known_destinations(r) = {d | d := route_destinations(r)[_]; net.cidr_is_valid(d)}
+
+unverifiable_destination(r) {
+	d := route_destinations(r)[_]
+	not net.cidr_is_valid(d)
+}
+
+prefix_length(cidr) = n {
+	net.cidr_is_valid(cidr)
+	n := to_number(split(cidr, "/")[1])
+}
+
+xr_routes := [r | r := input.resources[_]; cross_region_route(r)]
+
+provider_of(r) = object.get(r, "__provider", "")
+
+# Sides of a cross-region link are providers (regions): the DR stack builds
+# the primary's side of the link with a second provider.
+xr_sides := {provider_of(r) | r := xr_routes[_]}
+
+vpcs := [v | v := input.resources[_]; v.__type == "aws:ec2/vpc:Vpc"]
+
+all_sides := xr_sides | {provider_of(v) | v := vpcs[_]}
+
+vpc_cidr_fields := ["cidrBlock", "ipv6CidrBlock"]
+
+# to_own_vpc_attachment holds for a transit-gateway route to a VPC
+# attachment of the stack (its own side's VPC), found by dependency.
+to_own_vpc_attachment(r) {
+	r.__type == tgw_route_type
+	a := input.resources[_]
+	a.__type == "aws:ec2transitgateway/vpcAttachment:VpcAttachment"
+	r.dependencies[_] == a.__urn
+}
+
+side_has_vpc(side) {
+	provider_of(vpcs[_]) == side
+}
+
+# side_vpc_cidrs: the side's VPC CIDRs - its VPC resources' CIDRs, or, for a
+# side whose VPC is not in the stack, what its transit-gateway routes to its
+# own VPC attachment declare.
+side_vpc_cidrs(side) = s {
+	side_has_vpc(side)
+	s := {c | v := vpcs[_]; provider_of(v) == side; c := object.get(v, vpc_cidr_fields[_], ""); net.cidr_is_valid(c)}
+} else = s {
+	s := {d | r := xr_routes[_]; provider_of(r) == side; to_own_vpc_attachment(r); d := known_destinations(r)[_]}
+}
+
+# side_unknown: a VPC of the side whose IPv4 CIDR is not known at preview
+# (computed, or allocated from IPAM).
+side_unknown(side) {
+	v := vpcs[_]
+	provider_of(v) == side
+	not net.cidr_is_valid(object.get(v, "cidrBlock", ""))
+}
+
+other_side_cidrs(side) = {c | t := all_sides[_]; t != side; c := side_vpc_cidrs(t)[_]}
+
+other_side_unknown(side) {
+	t := all_sides[_]
+	t != side
+	side_unknown(t)
+}

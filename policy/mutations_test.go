@@ -31,6 +31,9 @@ const (
 	ngT    = "aws:eks/nodeGroup:NodeGroup"
 	subT   = "aws:ec2/subnet:Subnet"
 	logT   = "aws:s3/bucketLoggingV2:BucketLoggingV2"
+	rtT    = "aws:ec2/route:Route"
+	tgwRtT = "aws:ec2transitgateway/route:Route"
+	vpcAtT = "aws:ec2transitgateway/vpcAttachment:VpcAttachment"
 )
 
 // onFirst applies f to the first resource of typ.
@@ -312,6 +315,90 @@ var mutations = []mutation{
 		return true
 	})},
 }
+
+// onRoute applies f to the first cross-region route of a kind on one side
+// of the link: "peering" (VPC route via vpcPeeringConnectionId), "tgw" (VPC
+// route via transitGatewayId), "tgw-peer" (transit-gateway route through
+// the peering attachment) or "tgw-vpc" (transit-gateway route to its own VPC
+// attachment). own picks the side whose VPC is a resource of the stack
+// (the route's provider is the VPC's); otherwise the other side.
+func onRoute(kind string, own bool, f func(r map[string]any)) func(*stackDoc) bool {
+	return func(s *stackDoc) bool {
+		vpcSide := map[any]bool{}
+		for _, v := range s.ofType("aws:ec2/vpc:Vpc") {
+			vpcSide[providerOf(v)] = true
+		}
+		attachments := map[any]bool{}
+		for _, a := range s.ofType(vpcAtT) {
+			attachments[a["__urn"]] = true
+		}
+		for _, r := range s.rs {
+			if vpcSide[providerOf(r)] != own || routeKind(r, attachments) != kind {
+				continue
+			}
+			f(r)
+			return true
+		}
+		return false
+	}
+}
+
+func providerOf(r map[string]any) string {
+	p, _ := r["__provider"].(string)
+	return p
+}
+
+func routeKind(r map[string]any, vpcAttachments map[any]bool) string {
+	switch r["__type"] {
+	case rtT:
+		if x, _ := r["vpcPeeringConnectionId"].(string); x != "" {
+			return "peering"
+		}
+		if x, _ := r["transitGatewayId"].(string); x != "" {
+			return "tgw"
+		}
+	case tgwRtT:
+		deps, _ := r["dependencies"].([]any)
+		for _, d := range deps {
+			if vpcAttachments[d] {
+				return "tgw-vpc"
+			}
+		}
+		return "tgw-peer"
+	}
+	return ""
+}
+
+func setDest(cidr string) func(r map[string]any) {
+	return func(r map[string]any) { setIn(r, cidr, "destinationCidrBlock") }
+}
+
+// routeMutations break "a cross-region route names exactly the peer VPC's
+// CIDR" on both network paths (VPC peering, transit gateway).
+var routeMutations = []mutation{
+	{"peering route to 0.0.0.0/0", "deny_cross_region_route_supernet", "sends 0.0.0.0/0 through VPC peering connection", onRoute("peering", true, setDest("0.0.0.0/0"))},
+	{"peer-side peering route to ::/0", "deny_cross_region_route_supernet", "sends ::/0 through VPC peering connection", onRoute("peering", false, func(r map[string]any) {
+		setIn(r, "::/0", "destinationIpv6CidrBlock")
+	})},
+	{"VPC route via TGW to a /7", "deny_cross_region_route_supernet", "sends 10.0.0.0/7 through transit gateway", onRoute("tgw", true, setDest("10.0.0.0/7"))},
+	{"TGW route table route to 0.0.0.0/0", "deny_cross_region_route_supernet", "sends 0.0.0.0/0 through transit gateway route table", onRoute("tgw-peer", true, setDest("0.0.0.0/0"))},
+	{"TGW route to 10.0.0.0/8 supernet", "stack_deny_cross_region_route_exact", "sends 10.0.0.0/8 through transit gateway route table", onRoute("tgw-peer", true, setDest("10.0.0.0/8"))},
+	{"peer-side route to a CIDR that is no VPC of either side", "stack_deny_cross_region_route_exact", "sends 10.99.0.0/16 through VPC peering connection", onRoute("peering", false, setDest("10.99.0.0/16"))},
+	{"peering route to a second peer CIDR", "stack_deny_cross_region_route_exact", "10.99.0.0/16", onRoute("peering", true, setDest("10.99.0.0/16"))},
+	{"peering route to its own VPC's CIDR", "stack_deny_cross_region_route_exact", "its own VPC's CIDR, through VPC peering connection", func(s *stackDoc) bool {
+		v := s.first("aws:ec2/vpc:Vpc")
+		return v != nil && onRoute("peering", true, setDest(v["cidrBlock"].(string)))(s)
+	}},
+	{"VPC route via TGW to a CIDR that is no VPC of either side", "stack_deny_cross_region_route_exact", "sends 10.99.0.0/16 through transit gateway tgw-", onRoute("tgw", true, setDest("10.99.0.0/16"))},
+	{"peer-side VPC route via TGW to a CIDR that is no VPC of either side", "stack_deny_cross_region_route_exact", "sends 172.16.0.0/12 through transit gateway tgw-", onRoute("tgw", false, setDest("172.16.0.0/12"))},
+	{"TGW route to its own VPC attachment names another CIDR", "stack_deny_cross_region_route_exact", "to its own VPC attachment, but that side's VPC CIDRs are", onRoute("tgw-vpc", true, setDest("10.99.0.0/16"))},
+	{"peering route with a prefix-list destination", "stack_deny_cross_region_route_exact", "has no CIDR destination", onRoute("peering", true, func(r map[string]any) {
+		setIn(r, nil, "destinationCidrBlock")
+		setIn(r, "pl-0123456789abcdef0", "destinationPrefixListId")
+	})},
+}
+
+func init() { mutations = append(mutations, routeMutations...) }
 
 // twoZones moves the pods of role out of one of their zones: a pinned pool
 // is re-pinned to another pool's zone; a spread pool loses one zone's

@@ -59,7 +59,19 @@ func renderBoth() (map[string]*stackDoc, error) {
 	if err != nil {
 		return nil, fmt.Errorf("dr: %w", err)
 	}
-	for name, r := range map[string][]map[string]any{"prod": prod.AnalyzerInputs(), "dr": dr.AnalyzerInputs()} {
+	// The DR stack's other network path (drNetworkPath: transit-gateway),
+	// rendered like internal/stack's TestDRTransitGatewayExact does: the
+	// repository's Pulumi.yaml and Pulumi.dr.yaml with the key added, in a
+	// temporary project directory.
+	tgwDir, err := tgwProject(dir)
+	if err != nil {
+		return nil, err
+	}
+	tgw, err := offline.Render(offline.Options{Dir: tgwDir, Stack: "dr", StackRefOutputs: refPath})
+	if err != nil {
+		return nil, fmt.Errorf("dr (transit-gateway): %w", err)
+	}
+	for name, r := range map[string][]map[string]any{"prod": prod.AnalyzerInputs(), "dr": dr.AnalyzerInputs(), "dr-tgw": tgw.AnalyzerInputs()} {
 		b, err := json.Marshal(r)
 		if err != nil {
 			return nil, err
@@ -73,11 +85,43 @@ func renderBoth() (map[string]*stackDoc, error) {
 	return out, nil
 }
 
+// tgwProject writes, below parent, a project directory holding the
+// repository's Pulumi.yaml and Pulumi.dr.yaml with drNetworkPath:
+// transit-gateway added.
+func tgwProject(parent string) (string, error) {
+	dir := filepath.Join(parent, "dr-tgw")
+	if err := os.Mkdir(dir, 0o700); err != nil {
+		return "", err
+	}
+	proj, err := os.ReadFile(filepath.Join("..", "Pulumi.yaml"))
+	if err != nil {
+		return "", err
+	}
+	stackFile, err := os.ReadFile(filepath.Join("..", "Pulumi.dr.yaml"))
+	if err != nil {
+		return "", err
+	}
+	const anchor = "config:\n"
+	if !strings.Contains(string(stackFile), anchor) || strings.Contains(string(stackFile), "drNetworkPath") {
+		return "", fmt.Errorf("Pulumi.dr.yaml: cannot add drNetworkPath (no %q or already set)", anchor)
+	}
+	variant := strings.Replace(string(stackFile), anchor, anchor+"  kafka-platform:drNetworkPath: transit-gateway\n", 1)
+	if err := os.WriteFile(filepath.Join(dir, "Pulumi.yaml"), proj, 0o600); err != nil {
+		return "", err
+	}
+	return dir, os.WriteFile(filepath.Join(dir, "Pulumi.dr.yaml"), []byte(variant), 0o600)
+}
+
+// realStackNames are the rendered stacks every real-stack test covers:
+// prod, dr (VPC peering, the default) and dr-tgw (drNetworkPath:
+// transit-gateway).
+var realStackNames = []string{"prod", "dr", "dr-tgw"}
+
 // TestRealStacksPass: both rendered stacks have zero mandatory violations.
 // Advisory findings are logged.
 func TestRealStacksPass(t *testing.T) {
 	p := mustLoad(t)
-	for _, name := range []string{"prod", "dr"} {
+	for _, name := range realStackNames {
 		s := realStacks(t)[name]
 		rep := evaluate(t, p, s)
 		if mv := rep.Mandatory(); len(mv) > 0 {
@@ -97,7 +141,7 @@ func TestMutationKillRate(t *testing.T) {
 	applied, killed := 0, 0
 	killedRules := map[string][]string{}
 	var lines []string
-	for _, name := range []string{"prod", "dr"} {
+	for _, name := range realStackNames {
 		base := stacks[name]
 		baseline := map[string]bool{}
 		rep, err := p.Evaluate(context.Background(), base.rs)
@@ -110,7 +154,7 @@ func TestMutationKillRate(t *testing.T) {
 		for _, m := range mutations {
 			s := base.clone()
 			if !m.apply(s) {
-				lines = append(lines, fmt.Sprintf("%-4s n/a    %s", name, m.name))
+				lines = append(lines, fmt.Sprintf("%-6s n/a    %s", name, m.name))
 				continue
 			}
 			applied++
@@ -128,9 +172,9 @@ func TestMutationKillRate(t *testing.T) {
 			if hit {
 				killed++
 				killedRules[m.rule] = append(killedRules[m.rule], name+": "+m.name)
-				lines = append(lines, fmt.Sprintf("%-4s killed %s (%s)", name, m.name, m.rule))
+				lines = append(lines, fmt.Sprintf("%-6s killed %s (%s)", name, m.name, m.rule))
 			} else {
-				lines = append(lines, fmt.Sprintf("%-4s SURVIVED %s: %s reported%s", name, m.name, m.rule, describe(rep.Violations)))
+				lines = append(lines, fmt.Sprintf("%-6s SURVIVED %s: %s reported%s", name, m.name, m.rule, describe(rep.Violations)))
 				t.Errorf("stack %s: mutation %q survived: %s did not report %q", name, m.name, m.rule, m.want)
 			}
 		}
