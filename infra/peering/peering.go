@@ -16,57 +16,16 @@ type Peering struct {
 	ConnectionID pulumi.StringOutput `pulumi:"connectionId"`
 }
 
-// Args configures a Peering. The requester is the stack running it (DR);
-// the accepter is the primary, reached through PeerProvider.
+// Args configures a Peering: the Link, nothing more. The requester is the
+// stack running it (DR); the accepter is the primary, reached through
+// PeerProvider. The connection and its accepter carry Tags.
 type Args struct {
-	// VpcID is the requester (DR) VPC.
-	VpcID pulumi.StringInput
-	// VpcCidr is the requester VPC's CIDR: the destination of the routes added
-	// to the peer's route tables.
-	VpcCidr string
-	// VpcCidrAtPeer is the requester's CIDR as the peer side declares it
-	// (the primary's peerVpcCidr, checked by the caller): the destination of
-	// the peer-side routes. Nil means VpcCidr.
-	VpcCidrAtPeer pulumi.StringInput
-	// RouteTableIDs are the requester's private route tables; each gets a
-	// route to PeerVpcCidr.
-	RouteTableIDs pulumi.StringArrayInput
-	// RouteTableCount is how many RouteTableIDs there are (one per zone). It
-	// is plain because it decides how many routes exist.
-	RouteTableCount int
-
-	// PeerVpcID is the accepter (primary) VPC.
-	PeerVpcID pulumi.StringInput
-	// PeerVpcCidr is the accepter VPC's CIDR, the destination of the routes in
-	// the requester's route tables.
-	PeerVpcCidr pulumi.StringInput
-	// PeerRegion is the accepter's region (inter-region peering).
-	PeerRegion pulumi.StringInput
-	// PeerRouteTableIDs are the accepter's private route tables; each gets a
-	// route to VpcCidr.
-	PeerRouteTableIDs pulumi.StringArrayInput
-	// PeerRouteTableCount is how many PeerRouteTableIDs there are.
-	PeerRouteTableCount int
-	// PeerProvider is an AWS provider for the accepter's region and account:
-	// the accepter and the accepter-side routes are created through it.
-	PeerProvider pulumi.ProviderResource
-
-	// Tags go on the connection and the accepter (routes take no tags).
-	Tags map[string]string
+	Link
 }
 
 func (a Args) check() error {
-	switch {
-	case a.VpcID == nil || a.PeerVpcID == nil || a.PeerVpcCidr == nil || a.PeerRegion == nil:
-		return fmt.Errorf("peering: VpcID, PeerVpcID, PeerVpcCidr and PeerRegion are required")
-	case a.VpcCidr == "":
-		return fmt.Errorf("peering: VpcCidr is required")
-	case a.RouteTableIDs == nil || a.RouteTableCount < 1:
-		return fmt.Errorf("peering: RouteTableIDs with RouteTableCount >= 1 are required (got %d)", a.RouteTableCount)
-	case a.PeerRouteTableIDs == nil || a.PeerRouteTableCount < 1:
-		return fmt.Errorf("peering: PeerRouteTableIDs with PeerRouteTableCount >= 1 are required (got %d)", a.PeerRouteTableCount)
-	case a.PeerProvider == nil:
-		return fmt.Errorf("peering: PeerProvider (an AWS provider for the peer region) is required")
+	if err := a.Link.check(); err != nil {
+		return fmt.Errorf("peering: %w", err)
 	}
 	return nil
 }
@@ -105,10 +64,7 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 	// Routes take the id from the accepter so that none is created before the
 	// connection is active (AWS rejects routes to a pending connection).
 	active := acc.VpcPeeringConnectionId
-	ownAtPeer := args.VpcCidrAtPeer
-	if ownAtPeer == nil {
-		ownAtPeer = pulumi.String(args.VpcCidr)
-	}
+	ownAtPeer := args.ownCidrAtPeer()
 	for i := 0; i < args.RouteTableCount; i++ {
 		if _, err := ec2.NewRoute(ctx, fmt.Sprintf("%s-route-%d", name, i), &ec2.RouteArgs{
 			RouteTableId:           args.RouteTableIDs.ToStringArrayOutput().Index(pulumi.Int(i)),

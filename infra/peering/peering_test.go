@@ -17,7 +17,11 @@ const (
 	prodCidr = "10.40.0.0/16"
 )
 
-func runPeering(t *testing.T, mutate func(*Args)) (*render.Mocks, error) {
+// runWithLink runs build under the mock engine as the DR stack
+// (us-west-2) with the link both paths' tests share: DR's VPC (drCidr,
+// three private route tables) requesting, prod's (prodCidr, three route
+// tables) accepting through a prod-region (us-east-1) provider.
+func runWithLink(t *testing.T, build func(ctx *pulumi.Context, l Link) error) (*render.Mocks, error) {
 	t.Helper()
 	m := render.NewMocks("kafka-platform", "dr", "us-west-2")
 	err := m.Run(func(ctx *pulumi.Context) error {
@@ -25,7 +29,7 @@ func runPeering(t *testing.T, mutate func(*Args)) (*render.Mocks, error) {
 		if err != nil {
 			return err
 		}
-		a := Args{
+		return build(ctx, Link{
 			VpcID:               pulumi.String("vpc-dr"),
 			VpcCidr:             drCidr,
 			RouteTableIDs:       pulumi.ToStringArray([]string{"rtb-dr-a", "rtb-dr-b", "rtb-dr-c"}),
@@ -37,14 +41,21 @@ func runPeering(t *testing.T, mutate func(*Args)) (*render.Mocks, error) {
 			PeerRouteTableCount: 3,
 			PeerProvider:        prov,
 			Tags:                map[string]string{"owner": "kafka-platform"},
-		}
+		})
+	})
+	return m, err
+}
+
+func runPeering(t *testing.T, mutate func(*Args)) (*render.Mocks, error) {
+	t.Helper()
+	return runWithLink(t, func(ctx *pulumi.Context, l Link) error {
+		a := Args{Link: l}
 		if mutate != nil {
 			mutate(&a)
 		}
-		_, err = New(ctx, "kafka-dr-peering", a)
+		_, err := New(ctx, "kafka-dr-peering", a)
 		return err
 	})
-	return m, err
 }
 
 // TestPeeringRoutesExact checks every private route table on each side gets

@@ -30,69 +30,37 @@ type TransitGateway struct {
 	PeeringAttachmentID pulumi.StringOutput `pulumi:"peeringAttachmentId"`
 }
 
-// TransitGatewayArgs configures a TransitGateway. The requester is the stack
-// running it (DR); the accepter side is built through PeerProvider.
+// TransitGatewayArgs configures a TransitGateway: the Link plus what the
+// gateways need (the subnets the VPC attachments use and one ASN per
+// gateway). The requester is the stack running it (DR); the accepter side
+// is built through PeerProvider. On this path the requester's gateway
+// route table sends VpcCidr to the VPC attachment, and the accepter's
+// gateway and VPC routes go to VpcCidrAtPeer.
 type TransitGatewayArgs struct {
-	// VpcID is the requester (DR) VPC.
-	VpcID pulumi.StringInput
-	// VpcCidr is the requester VPC's CIDR: its gateway route table sends it
-	// to the VPC attachment.
-	VpcCidr string
-	// VpcCidrAtPeer is the requester's CIDR as the peer side declares it
-	// (the primary's peerVpcCidr, checked by the caller); the destination
-	// of the peer's gateway and VPC routes. Nil means VpcCidr.
-	VpcCidrAtPeer pulumi.StringInput
+	Link
+
 	// SubnetIDs are the requester's private subnets (one per zone): the VPC
 	// attachment puts one gateway interface in each.
 	SubnetIDs pulumi.StringArrayInput
-	// RouteTableIDs are the requester's private route tables; each gets a
-	// route to PeerVpcCidr via the requester's gateway.
-	RouteTableIDs pulumi.StringArrayInput
-	// RouteTableCount is how many RouteTableIDs there are (plain: it decides
-	// how many routes exist).
-	RouteTableCount int
 	// Asn is the requester gateway's Amazon-side ASN (private range).
 	Asn int
-
-	// PeerVpcID is the accepter (primary) VPC.
-	PeerVpcID pulumi.StringInput
-	// PeerVpcCidr is the accepter VPC's CIDR.
-	PeerVpcCidr pulumi.StringInput
-	// PeerRegion is the accepter's region.
-	PeerRegion pulumi.StringInput
 	// PeerSubnetIDs are the accepter's private subnets.
 	PeerSubnetIDs pulumi.StringArrayInput
-	// PeerRouteTableIDs are the accepter's private route tables; each gets a
-	// route to VpcCidrAtPeer via the accepter's gateway.
-	PeerRouteTableIDs pulumi.StringArrayInput
-	// PeerRouteTableCount is how many PeerRouteTableIDs there are.
-	PeerRouteTableCount int
 	// PeerAsn is the accepter gateway's Amazon-side ASN; it must differ from
 	// Asn (AWS recommends unique ASNs for peered gateways).
 	PeerAsn int
-	// PeerProvider is an AWS provider for the accepter's region and account.
-	PeerProvider pulumi.ProviderResource
-
-	// Tags go on every taggable resource (routes and associations take none).
-	Tags map[string]string
 }
 
 func (a TransitGatewayArgs) check() error {
+	const prefix = "peering: transit gateway"
+	if err := a.Link.check(); err != nil {
+		return fmt.Errorf("%s: %w", prefix, err)
+	}
 	switch {
-	case a.VpcID == nil || a.PeerVpcID == nil || a.PeerVpcCidr == nil || a.PeerRegion == nil:
-		return fmt.Errorf("peering: transit gateway: VpcID, PeerVpcID, PeerVpcCidr and PeerRegion are required")
-	case a.VpcCidr == "":
-		return fmt.Errorf("peering: transit gateway: VpcCidr is required")
 	case a.SubnetIDs == nil || a.PeerSubnetIDs == nil:
-		return fmt.Errorf("peering: transit gateway: SubnetIDs and PeerSubnetIDs (private subnets for the VPC attachments) are required")
-	case a.RouteTableIDs == nil || a.RouteTableCount < 1:
-		return fmt.Errorf("peering: transit gateway: RouteTableIDs with RouteTableCount >= 1 are required (got %d)", a.RouteTableCount)
-	case a.PeerRouteTableIDs == nil || a.PeerRouteTableCount < 1:
-		return fmt.Errorf("peering: transit gateway: PeerRouteTableIDs with PeerRouteTableCount >= 1 are required (got %d)", a.PeerRouteTableCount)
-	case a.PeerProvider == nil:
-		return fmt.Errorf("peering: transit gateway: PeerProvider (an AWS provider for the peer region) is required")
+		return fmt.Errorf("%s: SubnetIDs and PeerSubnetIDs (private subnets for the VPC attachments) are required", prefix)
 	case a.Asn == 0 || a.PeerAsn == 0 || a.Asn == a.PeerAsn:
-		return fmt.Errorf("peering: transit gateway: Asn and PeerAsn must be set and differ (got %d and %d)", a.Asn, a.PeerAsn)
+		return fmt.Errorf("%s: Asn and PeerAsn must be set and differ (got %d and %d)", prefix, a.Asn, a.PeerAsn)
 	}
 	return nil
 }
@@ -209,10 +177,7 @@ func NewTransitGateway(ctx *pulumi.Context, name string, args TransitGatewayArgs
 	tags := pulumi.ToStringMap(args.Tags)
 	self := []pulumi.ResourceOption{pulumi.Parent(c)}
 	peer := []pulumi.ResourceOption{pulumi.Parent(c), pulumi.Provider(args.PeerProvider)}
-	ownAtPeer := args.VpcCidrAtPeer
-	if ownAtPeer == nil {
-		ownAtPeer = pulumi.String(args.VpcCidr)
-	}
+	ownAtPeer := args.ownCidrAtPeer()
 
 	local, err := newGatewaySide(ctx, name, args.Asn, args.VpcID, args.SubnetIDs, tags, self...)
 	if err != nil {

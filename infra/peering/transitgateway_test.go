@@ -5,7 +5,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/tradingfirm/kafka-platform/internal/render"
@@ -23,36 +22,20 @@ const (
 
 func runTGW(t *testing.T, mutate func(*TransitGatewayArgs)) (*render.Mocks, error) {
 	t.Helper()
-	m := render.NewMocks("kafka-platform", "dr", "us-west-2")
-	err := m.Run(func(ctx *pulumi.Context) error {
-		prov, err := aws.NewProvider(ctx, "prod-region", &aws.ProviderArgs{Region: pulumi.String("us-east-1")})
-		if err != nil {
-			return err
-		}
+	return runWithLink(t, func(ctx *pulumi.Context, l Link) error {
 		a := TransitGatewayArgs{
-			VpcID:               pulumi.String("vpc-dr"),
-			VpcCidr:             drCidr,
-			SubnetIDs:           pulumi.ToStringArray([]string{"subnet-dr-a", "subnet-dr-b", "subnet-dr-c"}),
-			RouteTableIDs:       pulumi.ToStringArray([]string{"rtb-dr-a", "rtb-dr-b", "rtb-dr-c"}),
-			RouteTableCount:     3,
-			Asn:                 64513,
-			PeerVpcID:           pulumi.String("vpc-prod"),
-			PeerVpcCidr:         pulumi.String(prodCidr),
-			PeerRegion:          pulumi.String("us-east-1"),
-			PeerSubnetIDs:       pulumi.ToStringArray([]string{"subnet-prod-a", "subnet-prod-b", "subnet-prod-c"}),
-			PeerRouteTableIDs:   pulumi.ToStringArray([]string{"rtb-prod-a", "rtb-prod-b", "rtb-prod-c"}),
-			PeerRouteTableCount: 3,
-			PeerAsn:             64512,
-			PeerProvider:        prov,
-			Tags:                map[string]string{"owner": "kafka-platform"},
+			Link:          l,
+			SubnetIDs:     pulumi.ToStringArray([]string{"subnet-dr-a", "subnet-dr-b", "subnet-dr-c"}),
+			Asn:           64513,
+			PeerSubnetIDs: pulumi.ToStringArray([]string{"subnet-prod-a", "subnet-prod-b", "subnet-prod-c"}),
+			PeerAsn:       64512,
 		}
 		if mutate != nil {
 			mutate(&a)
 		}
-		_, err = NewTransitGateway(ctx, "kafka-dr-tgw", a)
+		_, err := NewTransitGateway(ctx, "kafka-dr-tgw", a)
 		return err
 	})
-	return m, err
 }
 
 func prodSide(r *render.Resource) bool { return strings.Contains(r.Provider, "prod-region") }
@@ -234,4 +217,18 @@ func strsOf(v any) []string {
 		out = append(out, str(x))
 	}
 	return out
+}
+
+// TestLinkErrorsNamePath: a problem in the shared Link is reported with
+// the path that found it, as before the Link was shared.
+func TestLinkErrorsNamePath(t *testing.T) {
+	peeringErr := Args{Link: Link{VpcID: pulumi.String("vpc-dr")}}.check()
+	tgwErr := TransitGatewayArgs{Link: Link{VpcID: pulumi.String("vpc-dr")}}.check()
+	const missing = "VpcID, PeerVpcID, PeerVpcCidr and PeerRegion are required"
+	if peeringErr == nil || peeringErr.Error() != "peering: "+missing {
+		t.Errorf("peering: %v", peeringErr)
+	}
+	if tgwErr == nil || tgwErr.Error() != "peering: transit gateway: "+missing {
+		t.Errorf("transit gateway: %v", tgwErr)
+	}
 }

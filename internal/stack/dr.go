@@ -293,27 +293,31 @@ func newDRTarget(ctx *pulumi.Context, cfg *config.Config, infra *Infra, kafka *K
 		}
 		return c, nil
 	}).(pulumi.StringOutput)
-	prodRouteTables := perZoneIDs(ref, cfg, "privateRouteTableIds", "route table")
+
+	// The two VPCs and their route tables, whichever path joins them.
+	link := peering.Link{
+		VpcID:               infra.Network.VpcID,
+		VpcCidr:             own,
+		VpcCidrAtPeer:       drCidrAtProd,
+		RouteTableIDs:       infra.Network.PrivateRouteTableIDs,
+		RouteTableCount:     len(cfg.Network.AZs),
+		PeerVpcID:           ref.GetStringOutput(pulumi.String("vpcId")),
+		PeerVpcCidr:         prodCidr,
+		PeerRegion:          ref.GetStringOutput(pulumi.String("region")),
+		PeerRouteTableIDs:   perZoneIDs(ref, cfg, "privateRouteTableIds", "route table"),
+		PeerRouteTableCount: config.AZCount,
+		PeerProvider:        prodAWS,
+		Tags:                cfg.Stack.Tags,
+	}
 
 	switch cfg.DR.NetworkPath {
 	case config.NetworkPathTransitGateway:
 		tgw, err := peering.NewTransitGateway(ctx, cfg.Stack.Name+"-tgw", peering.TransitGatewayArgs{
-			VpcID:               infra.Network.VpcID,
-			VpcCidr:             own,
-			VpcCidrAtPeer:       drCidrAtProd,
-			SubnetIDs:           infra.Network.PrivateSubnetIDs,
-			RouteTableIDs:       infra.Network.PrivateRouteTableIDs,
-			RouteTableCount:     len(cfg.Network.AZs),
-			Asn:                 cfg.DR.TransitGatewayAsn,
-			PeerVpcID:           ref.GetStringOutput(pulumi.String("vpcId")),
-			PeerVpcCidr:         prodCidr,
-			PeerRegion:          ref.GetStringOutput(pulumi.String("region")),
-			PeerSubnetIDs:       perZoneIDs(ref, cfg, "privateSubnetIds", "subnet"),
-			PeerRouteTableIDs:   prodRouteTables,
-			PeerRouteTableCount: config.AZCount,
-			PeerAsn:             cfg.DR.PeerTransitGatewayAsn,
-			PeerProvider:        prodAWS,
-			Tags:                cfg.Stack.Tags,
+			Link:          link,
+			SubnetIDs:     infra.Network.PrivateSubnetIDs,
+			Asn:           cfg.DR.TransitGatewayAsn,
+			PeerSubnetIDs: perZoneIDs(ref, cfg, "privateSubnetIds", "subnet"),
+			PeerAsn:       cfg.DR.PeerTransitGatewayAsn,
 		})
 		if err != nil {
 			return err
@@ -322,20 +326,7 @@ func newDRTarget(ctx *pulumi.Context, cfg *config.Config, infra *Infra, kafka *K
 		out["peerTransitGatewayId"] = tgw.PeerTransitGatewayID
 		out["transitGatewayPeeringAttachmentId"] = tgw.PeeringAttachmentID
 	case config.NetworkPathVpcPeering:
-		pcx, err := peering.New(ctx, cfg.Stack.Name+"-peering", peering.Args{
-			VpcID:               infra.Network.VpcID,
-			VpcCidr:             own,
-			VpcCidrAtPeer:       drCidrAtProd,
-			RouteTableIDs:       infra.Network.PrivateRouteTableIDs,
-			RouteTableCount:     len(cfg.Network.AZs),
-			PeerVpcID:           ref.GetStringOutput(pulumi.String("vpcId")),
-			PeerVpcCidr:         prodCidr,
-			PeerRegion:          ref.GetStringOutput(pulumi.String("region")),
-			PeerRouteTableIDs:   prodRouteTables,
-			PeerRouteTableCount: config.AZCount,
-			PeerProvider:        prodAWS,
-			Tags:                cfg.Stack.Tags,
-		})
+		pcx, err := peering.New(ctx, cfg.Stack.Name+"-peering", peering.Args{Link: link})
 		if err != nil {
 			return err
 		}
