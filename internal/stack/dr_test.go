@@ -24,34 +24,105 @@ import (
 
 const repoRoot = "../.."
 
+// onceRender renders one stack once per test binary: every test reading
+// it shares the result, or fails with the same error.
+type onceRender struct {
+	once sync.Once
+	r    *offline.Rendered
+	err  error
+}
+
+func (o *onceRender) get(t *testing.T, what string, render func() (*offline.Rendered, error)) *offline.Rendered {
+	t.Helper()
+	o.once.Do(func() { o.r, o.err = render() })
+	if o.err != nil {
+		t.Fatalf("render %s: %v", what, o.err)
+	}
+	return o.r
+}
+
 var (
-	renderOnce      sync.Once
-	prodR, drR      *offline.Rendered
-	renderErr       error
+	prodRender, drRender, tgwRender onceRender
+	// prodOutputsJSON is prod's outputs.json, set by renderProd: what every
+	// DR render reads.
 	prodOutputsJSON []byte
+	// tgwDir is the transit-gateway variant's project (tgwProject), removed
+	// by TestMain.
+	tgwDir string
 )
+
+func renderProd(t *testing.T) *offline.Rendered {
+	t.Helper()
+	return prodRender.get(t, "prod", func() (*offline.Rendered, error) {
+		p, err := offline.Render(offline.Options{Dir: repoRoot, Stack: "prod"})
+		if err != nil {
+			return nil, err
+		}
+		prodOutputsJSON, err = json.Marshal(p.Outputs)
+		return p, err
+	})
+}
 
 // renderBoth renders prod, then dr reading prod's outputs.json, as `make
 // render` does.
 func renderBoth(t *testing.T) (*offline.Rendered, *offline.Rendered) {
 	t.Helper()
-	renderOnce.Do(func() {
-		if prodR, renderErr = offline.Render(offline.Options{Dir: repoRoot, Stack: "prod"}); renderErr != nil {
-			return
-		}
-		if prodOutputsJSON, renderErr = json.Marshal(prodR.Outputs); renderErr != nil {
-			return
-		}
-		drR, renderErr = renderDR(prodOutputsJSON)
+	p := renderProd(t)
+	return p, drRender.get(t, "dr", func() (*offline.Rendered, error) {
+		return renderDRIn(repoRoot, prodOutputsJSON)
 	})
-	if renderErr != nil {
-		t.Fatalf("render: %v", renderErr)
-	}
-	return prodR, drR
 }
 
-func renderDR(prodOutputs []byte) (*offline.Rendered, error) {
-	return renderDRIn(repoRoot, prodOutputs)
+// renderTGW renders the dr stack with drNetworkPath: transit-gateway
+// against the same prod render as renderBoth.
+func renderTGW(t *testing.T) (*offline.Rendered, *offline.Rendered) {
+	t.Helper()
+	p := renderProd(t)
+	d := tgwRender.get(t, "dr (transit-gateway)", func() (*offline.Rendered, error) {
+		var err error
+		if tgwDir, err = tgwProject(); err != nil {
+			return nil, err
+		}
+		return renderDRIn(tgwDir, prodOutputsJSON)
+	})
+	if d.Config.DR.NetworkPath != config.NetworkPathTransitGateway {
+		t.Fatalf("variant renders drNetworkPath %q", d.Config.DR.NetworkPath)
+	}
+	return p, d
+}
+
+// tgwProject writes a project directory holding the repository's
+// Pulumi.yaml and Pulumi.dr.yaml with drNetworkPath: transit-gateway.
+func tgwProject() (string, error) {
+	dir, err := os.MkdirTemp("", "dr-tgw-project-")
+	if err != nil {
+		return "", err
+	}
+	proj, err := os.ReadFile(filepath.Join(repoRoot, "Pulumi.yaml"))
+	if err != nil {
+		return "", err
+	}
+	stackFile, err := os.ReadFile(filepath.Join(repoRoot, "Pulumi.dr.yaml"))
+	if err != nil {
+		return "", err
+	}
+	const anchor = "config:\n"
+	if !strings.Contains(string(stackFile), anchor) || strings.Contains(string(stackFile), "drNetworkPath") {
+		return "", fmt.Errorf("Pulumi.dr.yaml: cannot add drNetworkPath (no %q or already set)", anchor)
+	}
+	variant := strings.Replace(string(stackFile), anchor, anchor+"  kafka-platform:drNetworkPath: transit-gateway\n", 1)
+	if err := os.WriteFile(filepath.Join(dir, "Pulumi.yaml"), proj, 0o644); err != nil {
+		return "", err
+	}
+	return dir, os.WriteFile(filepath.Join(dir, "Pulumi.dr.yaml"), []byte(variant), 0o644)
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if tgwDir != "" {
+		os.RemoveAll(tgwDir)
+	}
+	os.Exit(code)
 }
 
 // renderDRIn renders the dr stack from the project in dir (Pulumi.yaml and
@@ -67,6 +138,33 @@ func renderDRIn(projectDir string, prodOutputs []byte) (*offline.Rendered, error
 		return nil, err
 	}
 	return offline.Render(offline.Options{Dir: projectDir, Stack: "dr", StackRefOutputs: f})
+}
+
+// prodChange is one inconsistent prod output (key set to val, nil keeping
+// the key as null) and what the DR render's error must contain.
+type prodChange struct {
+	key  string
+	val  any
+	want string
+}
+
+// checkRejectsInconsistentProd renders the dr stack of projectDir against
+// prod's outputs changed by each case and wants an error naming the key
+// to fix. Render prod first.
+func checkRejectsInconsistentProd(t *testing.T, projectDir string, cases map[string]prodChange) {
+	t.Helper()
+	for name, c := range cases {
+		outs := map[string]any{}
+		if err := json.Unmarshal(prodOutputsJSON, &outs); err != nil {
+			t.Fatal(err)
+		}
+		outs[c.key] = c.val
+		b, _ := json.Marshal(outs)
+		_, err := renderDRIn(projectDir, b)
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: want an error naming %s, got %v", name, c.want, err)
+		}
+	}
 }
 
 func resourcesOf(r *offline.Rendered, typ string) []*render.Resource {
@@ -102,6 +200,29 @@ func onProvider(r *render.Resource, p *render.Resource) bool {
 	return strings.HasPrefix(r.Provider, p.URN+"::")
 }
 
+func str(v any) string { s, _ := v.(string); return s }
+
+// findProdRegionProvider is the DR stack's AWS provider for prod's region,
+// or nil.
+func findProdRegionProvider(p, d *offline.Rendered) *render.Resource {
+	var peerAWS *render.Resource
+	for _, x := range resourcesOf(d, "pulumi:providers:aws") {
+		if x.Inputs["region"] == p.Outputs["region"] {
+			peerAWS = x
+		}
+	}
+	return peerAWS
+}
+
+func prodRegionProvider(t *testing.T, p, d *offline.Rendered) *render.Resource {
+	t.Helper()
+	peerAWS := findProdRegionProvider(p, d)
+	if peerAWS == nil {
+		t.Fatal("no prod-region provider")
+	}
+	return peerAWS
+}
+
 // TestDRStackReferenceNamesProd: the DR stack reads exactly prodStackRef,
 // and the second AWS provider's region is prod's region output.
 func TestDRStackReferenceNamesProd(t *testing.T) {
@@ -113,13 +234,7 @@ func TestDRStackReferenceNamesProd(t *testing.T) {
 	if refs := resourcesOf(p, "pulumi:pulumi:StackReference"); len(refs) != 0 {
 		t.Errorf("prod reads %d stack references; the primary must not depend on DR", len(refs))
 	}
-	var peerAWS *render.Resource
-	for _, x := range resourcesOf(d, "pulumi:providers:aws") {
-		if x.Inputs["region"] == p.Outputs["region"] {
-			peerAWS = x
-		}
-	}
-	if peerAWS == nil || p.Outputs["region"] != "us-east-1" {
+	if peerAWS := findProdRegionProvider(p, d); peerAWS == nil || p.Outputs["region"] != "us-east-1" {
 		t.Fatalf("no AWS provider for prod's region %v in dr", p.Outputs["region"])
 	}
 }
@@ -138,15 +253,7 @@ func TestDRPeeringRoutesExact(t *testing.T) {
 	if conn.Inputs["peerVpcId"] != p.Outputs["vpcId"] || conn.Inputs["vpcId"] != d.Outputs["vpcId"] || conn.Inputs["peerRegion"] != "us-east-1" {
 		t.Errorf("peering connection inputs %v", conn.Inputs)
 	}
-	var peerAWS *render.Resource
-	for _, x := range resourcesOf(d, "pulumi:providers:aws") {
-		if x.Inputs["region"] == p.Outputs["region"] {
-			peerAWS = x
-		}
-	}
-	if peerAWS == nil {
-		t.Fatal("no prod-region provider")
-	}
+	peerAWS := prodRegionProvider(t, p, d)
 	acc := one(t, d, "aws:ec2/vpcPeeringConnectionAccepter:VpcPeeringConnectionAccepter")
 	if !onProvider(acc, peerAWS) || acc.Inputs["autoAccept"] != true {
 		t.Errorf("accepter not auto-accepting through the prod-region provider: %v %v", acc.Provider, acc.Inputs)
@@ -490,27 +597,12 @@ func TestVaultPoliciesExact(t *testing.T) {
 // prod and fails with a message naming the key to fix.
 func TestDRRejectsInconsistentProd(t *testing.T) {
 	renderBoth(t)
-	for name, c := range map[string]struct {
-		key  string
-		val  any
-		want string
-	}{
+	checkRejectsInconsistentProd(t, repoRoot, map[string]prodChange{
 		"prod VPC is not our peerVpcCidr": {"vpcCidr", "10.99.0.0/16", "peerVpcCidr"},
 		"prod admits another DR VPC":      {"peerVpcCidr", "10.99.0.0/16", "kafka-platform:peerVpcCidr \"10.99.0.0/16\" but this stack's kafka-platform:vpcCidr is 10.41.0.0/16"},
 		"prod predates peerVpcCidr":       {"peerVpcCidr", nil, "kafka-platform:vpcCidr"},
 		"prod route tables missing":       {"privateRouteTableIds", []any{"rtb-1"}, "privateRouteTableIds"},
 		"prod has no listener":            {"kafkaBootstrapCrossRegion", "", "kafkaBootstrapCrossRegion"},
 		"prod writes another KV mount":    {"vaultKvMount", "other", "vaultKvMount"},
-	} {
-		outs := map[string]any{}
-		if err := json.Unmarshal(prodOutputsJSON, &outs); err != nil {
-			t.Fatal(err)
-		}
-		outs[c.key] = c.val
-		b, _ := json.Marshal(outs)
-		_, err := renderDR(b)
-		if err == nil || !strings.Contains(err.Error(), c.want) {
-			t.Errorf("%s: want an error naming %s, got %v", name, c.want, err)
-		}
-	}
+	})
 }

@@ -4,12 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"os"
-	"path/filepath"
 	"reflect"
 	"sort"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/tradingfirm/kafka-platform/internal/config"
@@ -17,81 +14,6 @@ import (
 	"github.com/tradingfirm/kafka-platform/internal/render"
 	"github.com/tradingfirm/kafka-platform/policy"
 )
-
-var (
-	tgwOnce sync.Once
-	tgwDir  string
-	tgwR    *offline.Rendered
-	tgwErr  error
-)
-
-// tgwProject writes a project directory holding the repository's
-// Pulumi.yaml and Pulumi.dr.yaml with drNetworkPath: transit-gateway.
-func tgwProject() (string, error) {
-	dir, err := os.MkdirTemp("", "dr-tgw-project-")
-	if err != nil {
-		return "", err
-	}
-	proj, err := os.ReadFile(filepath.Join(repoRoot, "Pulumi.yaml"))
-	if err != nil {
-		return "", err
-	}
-	stackFile, err := os.ReadFile(filepath.Join(repoRoot, "Pulumi.dr.yaml"))
-	if err != nil {
-		return "", err
-	}
-	const anchor = "config:\n"
-	if !strings.Contains(string(stackFile), anchor) || strings.Contains(string(stackFile), "drNetworkPath") {
-		return "", fmt.Errorf("Pulumi.dr.yaml: cannot add drNetworkPath (no %q or already set)", anchor)
-	}
-	variant := strings.Replace(string(stackFile), anchor, anchor+"  kafka-platform:drNetworkPath: transit-gateway\n", 1)
-	if err := os.WriteFile(filepath.Join(dir, "Pulumi.yaml"), proj, 0o644); err != nil {
-		return "", err
-	}
-	return dir, os.WriteFile(filepath.Join(dir, "Pulumi.dr.yaml"), []byte(variant), 0o644)
-}
-
-// renderTGW renders the dr stack with drNetworkPath: transit-gateway
-// against the same prod render as renderBoth.
-func renderTGW(t *testing.T) (*offline.Rendered, *offline.Rendered) {
-	t.Helper()
-	p, _ := renderBoth(t)
-	tgwOnce.Do(func() {
-		if tgwDir, tgwErr = tgwProject(); tgwErr != nil {
-			return
-		}
-		tgwR, tgwErr = renderDRIn(tgwDir, prodOutputsJSON)
-	})
-	if tgwErr != nil {
-		t.Fatalf("render dr (transit-gateway): %v", tgwErr)
-	}
-	if tgwR.Config.DR.NetworkPath != config.NetworkPathTransitGateway {
-		t.Fatalf("variant renders drNetworkPath %q", tgwR.Config.DR.NetworkPath)
-	}
-	return p, tgwR
-}
-
-func TestMain(m *testing.M) {
-	code := m.Run()
-	if tgwDir != "" {
-		os.RemoveAll(tgwDir)
-	}
-	os.Exit(code)
-}
-
-func prodRegionProvider(t *testing.T, p, d *offline.Rendered) *render.Resource {
-	t.Helper()
-	var peerAWS *render.Resource
-	for _, x := range resourcesOf(d, "pulumi:providers:aws") {
-		if x.Inputs["region"] == p.Outputs["region"] {
-			peerAWS = x
-		}
-	}
-	if peerAWS == nil {
-		t.Fatal("no prod-region provider")
-	}
-	return peerAWS
-}
 
 // TestDRTransitGatewayExact: with drNetworkPath: transit-gateway the DR
 // stack builds a gateway per region (default association and propagation
@@ -251,8 +173,6 @@ func TestDRTransitGatewayExact(t *testing.T) {
 	}
 }
 
-func str(v any) string { s, _ := v.(string); return s }
-
 // TestDRNetworkPathsBuildOnlyTheirOwn: the peering variant builds no
 // Transit Gateway resource.
 func TestDRNetworkPathsBuildOnlyTheirOwn(t *testing.T) {
@@ -308,24 +228,9 @@ func TestDRTransitGatewayPassesPolicy(t *testing.T) {
 // subnets, which only it reads.
 func TestDRTransitGatewayRejectsInconsistentProd(t *testing.T) {
 	renderTGW(t)
-	for name, c := range map[string]struct {
-		key  string
-		val  any
-		want string
-	}{
+	checkRejectsInconsistentProd(t, tgwDir, map[string]prodChange{
 		"prod subnets missing":       {"privateSubnetIds", []any{"subnet-1", ""}, "privateSubnetIds"},
 		"prod admits another DR VPC": {"peerVpcCidr", "10.99.0.0/16", "kafka-platform:peerVpcCidr"},
 		"prod VPC is not ours":       {"vpcCidr", "10.99.0.0/16", "peerVpcCidr"},
-	} {
-		outs := map[string]any{}
-		if err := json.Unmarshal(prodOutputsJSON, &outs); err != nil {
-			t.Fatal(err)
-		}
-		outs[c.key] = c.val
-		b, _ := json.Marshal(outs)
-		_, err := renderDRIn(tgwDir, b)
-		if err == nil || !strings.Contains(err.Error(), c.want) {
-			t.Errorf("%s: want an error naming %s, got %v", name, c.want, err)
-		}
-	}
+	})
 }
