@@ -30,26 +30,36 @@ type testCA struct {
 
 var serial int64
 
-func newCA(t *testing.T, cn string) testCA {
+// newCert signs a fresh P-256 key's certificate from tmpl (serial and
+// validity filled in: an hour either side of now) with parent and
+// parentKey, or self-signed when parent is nil.
+func newCert(t *testing.T, tmpl *x509.Certificate, parent *x509.Certificate, parentKey *ecdsa.PrivateKey) (*ecdsa.PrivateKey, []byte) {
 	t.Helper()
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
 		t.Fatal(err)
 	}
 	serial++
-	tmpl := &x509.Certificate{
-		SerialNumber:          big.NewInt(serial),
-		Subject:               pkix.Name{CommonName: cn},
-		NotBefore:             time.Now().Add(-time.Hour),
-		NotAfter:              time.Now().Add(time.Hour),
-		IsCA:                  true,
-		KeyUsage:              x509.KeyUsageCertSign,
-		BasicConstraintsValid: true,
+	tmpl.SerialNumber = big.NewInt(serial)
+	tmpl.NotBefore, tmpl.NotAfter = time.Now().Add(-time.Hour), time.Now().Add(time.Hour)
+	if parent == nil {
+		parent, parentKey = tmpl, key
 	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, parent, &key.PublicKey, parentKey)
 	if err != nil {
 		t.Fatal(err)
 	}
+	return key, der
+}
+
+func newCA(t *testing.T, cn string) testCA {
+	t.Helper()
+	key, der := newCert(t, &x509.Certificate{
+		Subject:               pkix.Name{CommonName: cn},
+		IsCA:                  true,
+		KeyUsage:              x509.KeyUsageCertSign,
+		BasicConstraintsValid: true,
+	}, nil, nil)
 	cert, _ := x509.ParseCertificate(der)
 	return testCA{cert, key, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})}
 }
@@ -65,31 +75,54 @@ func (ca testCA) issue(t *testing.T, cn string, usage x509.ExtKeyUsage) (certPEM
 // subject alternative names.
 func (ca testCA) issueFor(t *testing.T, cn string, usage x509.ExtKeyUsage, ips []net.IP, dnsNames []string) (certPEM, keyPEM []byte) {
 	t.Helper()
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	serial++
-	tmpl := &x509.Certificate{
-		SerialNumber: big.NewInt(serial),
-		Subject:      pkix.Name{CommonName: cn},
-		NotBefore:    time.Now().Add(-time.Hour),
-		NotAfter:     time.Now().Add(time.Hour),
-		KeyUsage:     x509.KeyUsageDigitalSignature,
-		ExtKeyUsage:  []x509.ExtKeyUsage{usage},
-		IPAddresses:  ips,
-		DNSNames:     dnsNames,
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, ca.cert, &key.PublicKey, ca.key)
-	if err != nil {
-		t.Fatal(err)
-	}
+	key, der := newCert(t, &x509.Certificate{
+		Subject:     pkix.Name{CommonName: cn},
+		KeyUsage:    x509.KeyUsageDigitalSignature,
+		ExtKeyUsage: []x509.ExtKeyUsage{usage},
+		IPAddresses: ips,
+		DNSNames:    dnsNames,
+	}, ca.cert, ca.key)
 	kder, err := x509.MarshalECPrivateKey(key)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}),
 		pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: kder})
+}
+
+// mtlsConfig is a canary config for the brokers at addrs over mTLS, with
+// the files a Strimzi deployment mounts written to a temp dir: ca.crt
+// holding trusted, user.crt and user.key issued by clientsCA.
+func mtlsConfig(t *testing.T, addrs []string, trusted, clientsCA testCA) Config {
+	t.Helper()
+	dir := t.TempDir()
+	userCrt, userKey := clientsCA.issue(t, "kafka-canary", x509.ExtKeyUsageClientAuth)
+	cfg := testConfig(addrs, "zone-a")
+	cfg.InsecurePlaintextForTests = false
+	cfg.TLSCAFile = writeFile(t, dir, "ca.crt", trusted.pem)
+	cfg.TLSCertFile = writeFile(t, dir, "user.crt", userCrt)
+	cfg.TLSKeyFile = writeFile(t, dir, "user.key", userKey)
+	return cfg
+}
+
+// wantNeverProduces runs a canary with cfg until a short deadline and
+// wants it to fail on metadata without becoming ready or producing
+// (against, say, a broker it must not trust).
+func wantNeverProduces(t *testing.T, cfg Config, against string) {
+	t.Helper()
+	c := New(cfg, testLogger(t))
+	ctx, cancel := context.WithTimeout(context.Background(), 1500*time.Millisecond)
+	defer cancel()
+	err := c.Run(ctx)
+	if err == nil || !strings.Contains(err.Error(), "metadata") {
+		t.Fatalf("Run = %v, want a metadata error after the deadline", err)
+	}
+	if c.ready.Load() {
+		t.Error("ready against " + against)
+	}
+	if v := sum(t, c.metrics, MetricProduced, nil); v != 0 {
+		t.Errorf("produced %v records to %s", v, against)
+	}
 }
 
 func writeFile(t *testing.T, dir, name string, data []byte) string {
@@ -134,13 +167,7 @@ func TestCanaryMutualTLS(t *testing.T) {
 	cluster := mtlsCluster(t, clusterCA, clientsCA)
 	defer cluster.Close()
 
-	dir := t.TempDir()
-	userCrt, userKey := clientsCA.issue(t, "kafka-canary", x509.ExtKeyUsageClientAuth)
-	cfg := testConfig(cluster.ListenAddrs(), "zone-a")
-	cfg.InsecurePlaintextForTests = false
-	cfg.TLSCAFile = writeFile(t, dir, "ca.crt", clusterCA.pem)
-	cfg.TLSCertFile = writeFile(t, dir, "user.crt", userCrt)
-	cfg.TLSKeyFile = writeFile(t, dir, "user.key", userKey)
+	cfg := mtlsConfig(t, cluster.ListenAddrs(), clusterCA, clientsCA)
 
 	c := startCanary(t, cfg)
 	waitFor(t, 10*time.Second, "up over mTLS", func() bool { return sum(t, c.metrics, MetricUp, nil) == 1 })
@@ -153,27 +180,9 @@ func TestCanaryRejectsUntrustedBroker(t *testing.T) {
 	cluster := mtlsCluster(t, clusterCA, clientsCA)
 	defer cluster.Close()
 
-	dir := t.TempDir()
-	userCrt, userKey := clientsCA.issue(t, "kafka-canary", x509.ExtKeyUsageClientAuth)
-	cfg := testConfig(cluster.ListenAddrs(), "zone-a")
-	cfg.InsecurePlaintextForTests = false
-	cfg.TLSCAFile = writeFile(t, dir, "ca.crt", otherCA.pem)
-	cfg.TLSCertFile = writeFile(t, dir, "user.crt", userCrt)
-	cfg.TLSKeyFile = writeFile(t, dir, "user.key", userKey)
+	cfg := mtlsConfig(t, cluster.ListenAddrs(), otherCA, clientsCA)
 
-	c := New(cfg, testLogger(t))
-	ctx, cancel := context.WithTimeout(context.Background(), 1500*time.Millisecond)
-	defer cancel()
-	err := c.Run(ctx)
-	if err == nil || !strings.Contains(err.Error(), "metadata") {
-		t.Fatalf("Run = %v, want a metadata error after the deadline", err)
-	}
-	if c.ready.Load() {
-		t.Error("ready against an untrusted broker")
-	}
-	if v := sum(t, c.metrics, MetricProduced, nil); v != 0 {
-		t.Errorf("produced %v records to an untrusted broker", v)
-	}
+	wantNeverProduces(t, cfg, "an untrusted broker")
 }
 
 func TestTLSConfigErrorsNameFilesNotKeys(t *testing.T) {
