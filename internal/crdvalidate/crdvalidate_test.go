@@ -8,28 +8,42 @@ import (
 	"testing"
 )
 
-var (
-	loadOnce sync.Once
-	loaded   *Validator
-	loadErr  error
-)
+// onceValidator loads one set of CRDs once per test binary; every test
+// using it shares the validator, or fails with the same error (a missing
+// source fails, with the command that fetches it; it never skips).
+type onceValidator struct {
+	once sync.Once
+	v    *Validator
+	err  error
+}
 
-// strimzi loads the Strimzi CRDs once per test binary. A missing directory
-// fails the test (with FindDir's instructions), it never skips.
+func (o *onceValidator) get(t *testing.T, load func() (*Validator, error)) *Validator {
+	t.Helper()
+	o.once.Do(func() { o.v, o.err = load() })
+	if o.err != nil {
+		t.Fatal(o.err)
+	}
+	return o.v
+}
+
+var strimziCRDs, upstreamCRDs onceValidator
+
+// strimzi loads the Strimzi CRDs (FindDir's directory).
 func strimzi(t *testing.T) *Validator {
 	t.Helper()
-	loadOnce.Do(func() {
+	return strimziCRDs.get(t, func() (*Validator, error) {
 		dir, err := FindDir()
 		if err != nil {
-			loadErr = err
-			return
+			return nil, err
 		}
-		loaded, loadErr = LoadDir(dir)
+		return LoadDir(dir)
 	})
-	if loadErr != nil {
-		t.Fatal(loadErr)
-	}
-	return loaded
+}
+
+// upstream loads Strimzi, prometheus-operator and VSO CRDs.
+func upstream(t *testing.T) *Validator {
+	t.Helper()
+	return upstreamCRDs.get(t, Upstream)
 }
 
 func TestLoadsEveryStrimziKindAtV1Only(t *testing.T) {

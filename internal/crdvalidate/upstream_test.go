@@ -4,26 +4,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 )
-
-var (
-	upOnce sync.Once
-	upVal  *Validator
-	upErr  error
-)
-
-// upstream loads Strimzi, prometheus-operator and VSO CRDs once. A missing
-// source fails (with the command that fetches it), it never skips.
-func upstream(t *testing.T) *Validator {
-	t.Helper()
-	upOnce.Do(func() { upVal, upErr = Upstream() })
-	if upErr != nil {
-		t.Fatal(upErr)
-	}
-	return upVal
-}
 
 func TestUpstreamLoadsEveryRenderedKind(t *testing.T) {
 	kinds := strings.Join(upstream(t).Kinds(), " ")
