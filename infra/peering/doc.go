@@ -1,9 +1,15 @@
 // Package peering owns the network path between the primary and the DR
-// region: the inter-region VPC peering connection (requested from the DR
-// region, accepted in the primary's through a second AWS provider), the
-// routes to the other VPC in every private route table on both sides, and
-// the security group that opens exactly the primary's cross-region Kafka
-// listener port to the DR VPC CIDR.
+// region, one of two shapes chosen by config (drNetworkPath) over the same
+// Link (the two VPCs, their route tables and the peer-region provider):
+//   - New: an inter-region VPC peering connection, requested from the DR
+//     region and accepted in the primary's through the second provider;
+//   - NewTransitGateway: a transit gateway per region with a VPC attachment,
+//     a gateway peering attachment and one route table per side holding
+//     only static routes (no default association or propagation).
+//
+// Either way every private route table on both sides gets exactly one route
+// to the other VPC's CIDR. NewListenerAccess is the security group that
+// opens exactly the cross-region Kafka listener port to the peer VPC CIDR.
 //
 // It does not own the VPCs, route tables or the Kafka listener itself
 // (infra/vpc and platform/strimzi), nor the load balancer the listener's
