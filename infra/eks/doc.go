@@ -8,8 +8,9 @@
 // with an IRSA role, kube-proxy, coredns; conflicts resolved by OVERWRITE)
 // and a Kubernetes provider (server-side apply) for the platform layers.
 //
-// IRSATrustPolicy is the one trust-policy builder for service-account roles;
-// other packages (tiered storage, observability) should use it too.
+// IRSATrustPolicy is the one trust-policy builder for service-account roles
+// (infra/lbcontroller uses it); infra/s3tier still builds the broker role's
+// trust policy itself and should move to it.
 //
 // Not owned here: the VPC (infra/vpc), node groups and the node role
 // (infra/nodegroups; they depend on NodePrerequisites, not on the whole

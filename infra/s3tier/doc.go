@@ -7,7 +7,7 @@
 // same rules, and the IRSA role the Kafka brokers' service account assumes,
 // allowed only that bucket's tiered prefix and that key through S3.
 //
-// It does not configure Kafka or the remote storage plugin (platform/kafka
+// It does not configure Kafka or the remote storage plugin (platform/strimzi
 // reads BucketName, KmsKeyArn and BrokerRoleArn), and it does not create the
 // cluster's OIDC provider (infra/eks does; the stack passes its ARN and
 // issuer in).

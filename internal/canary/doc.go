@@ -15,7 +15,7 @@
 // configuration (config.go) and the produce/consume loops (canary.go). It
 // does not own the Kubernetes Deployments, PodMonitor, alert rules or the
 // canary topic itself: those live in the platform/observability and
-// platform/kafka components.
+// platform/strimzi components.
 //
 // Running it: every setting is a flag with an environment fallback named
 // CANARY_<FLAG> (see EnvName): -bootstrap-servers, -zone (both required),
