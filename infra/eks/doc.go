@@ -8,9 +8,9 @@
 // with an IRSA role, kube-proxy, coredns; conflicts resolved by OVERWRITE)
 // and a Kubernetes provider (server-side apply) for the platform layers.
 //
-// IRSATrustPolicy is the one trust-policy builder for service-account roles
-// (infra/lbcontroller uses it); infra/s3tier still builds the broker role's
-// trust policy itself and should move to it.
+// Every service-account role (these, the load balancer controller's, the
+// tiered-storage broker role) takes its trust policy from
+// iampolicy.IRSATrust; IRSATrustPolicy is its JSON form.
 //
 // Not owned here: the VPC (infra/vpc), node groups and the node role
 // (infra/nodegroups; they depend on NodePrerequisites, not on the whole

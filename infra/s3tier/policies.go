@@ -1,9 +1,7 @@
 package s3tier
 
 import (
-	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/tradingfirm/kafka-platform/internal/iampolicy"
 )
@@ -94,36 +92,10 @@ func logBucketPolicy(env awsEnv, logArn, sourceArn, prefix string) iampolicy.Doc
 	)
 }
 
-// issuerHost turns the issuer URL EKS reports (https://oidc.eks.<region>.
-// amazonaws.com/id/X) into the form IAM uses in condition keys (no scheme).
-func issuerHost(issuer string) (string, error) {
-	host := strings.TrimPrefix(issuer, "https://")
-	host = strings.TrimSuffix(host, "/")
-	if host == "" || strings.Contains(host, "://") {
-		return "", fmt.Errorf("OIDC issuer %q is not an https URL such as https://oidc.eks.us-east-1.amazonaws.com/id/EXAMPLE", issuer)
-	}
-	return host, nil
-}
-
-// trustPolicy lets exactly one Kubernetes service account assume the role
-// through the cluster's OIDC provider: StringEquals (never StringLike) on
-// both sub and aud, so no other service account or audience matches.
-// https://docs.aws.amazon.com/eks/latest/userguide/associate-service-account-role.html
+// trustPolicy lets exactly one Kubernetes service account, the brokers',
+// assume the role through the cluster's OIDC provider (iampolicy.IRSATrust).
 func trustPolicy(providerArn, issuer, namespace, serviceAccount string) (iampolicy.Document, error) {
-	host, err := issuerHost(issuer)
-	if err != nil {
-		return iampolicy.Document{}, err
-	}
-	if providerArn == "" {
-		return iampolicy.Document{}, errors.New("OIDC provider ARN is empty: pass the cluster's OIDC provider")
-	}
-	return iampolicy.New(iampolicy.Statement{
-		Sid:       "KafkaBrokerServiceAccount",
-		Effect:    iampolicy.Allow,
-		Principal: map[string][]string{"Federated": {providerArn}},
-		Action:    []string{"sts:AssumeRoleWithWebIdentity"},
-	}.Cond("StringEquals", host+":sub", fmt.Sprintf("system:serviceaccount:%s:%s", namespace, serviceAccount)).
-		Cond("StringEquals", host+":aud", "sts.amazonaws.com")), nil
+	return iampolicy.IRSATrust("KafkaBrokerServiceAccount", providerArn, issuer, namespace, serviceAccount)
 }
 
 // brokerPolicy is everything the remote storage plugin needs and no more:

@@ -5,25 +5,6 @@ import (
 	"testing"
 )
 
-func TestIssuerHost(t *testing.T) {
-	cases := []struct{ in, want, err string }{
-		{"https://oidc.eks.us-east-1.amazonaws.com/id/ABC", "oidc.eks.us-east-1.amazonaws.com/id/ABC", ""},
-		{"https://oidc.eks.us-east-1.amazonaws.com/id/ABC/", "oidc.eks.us-east-1.amazonaws.com/id/ABC", ""},
-		{"oidc.eks.us-east-1.amazonaws.com/id/ABC", "oidc.eks.us-east-1.amazonaws.com/id/ABC", ""},
-		{"", "", "not an https URL"},
-		{"http://oidc.example/id/ABC", "", "not an https URL"},
-	}
-	for _, c := range cases {
-		got, err := issuerHost(c.in)
-		switch {
-		case c.err != "" && (err == nil || !strings.Contains(err.Error(), c.err)):
-			t.Errorf("issuerHost(%q) error %v, want %q", c.in, err, c.err)
-		case c.err == "" && (err != nil || got != c.want):
-			t.Errorf("issuerHost(%q) = %q, %v; want %q", c.in, got, err, c.want)
-		}
-	}
-}
-
 func TestTrustPolicyRejectsMissingProvider(t *testing.T) {
 	if _, err := trustPolicy("", "https://oidc.example/id/A", "kafka", "trading-kafka"); err == nil {
 		t.Fatal("empty provider ARN accepted")
