@@ -61,8 +61,9 @@ type Controller struct {
 	PolicyArn pulumi.StringOutput `pulumi:"policyArn"`
 	// ReleaseStatus is the Helm release's status (deployed when ready).
 	ReleaseStatus pulumi.StringOutput `pulumi:"releaseStatus"`
-	// Release is the Helm release: depend on it (or on the component) before
-	// creating Services of loadBalancerClass service.k8s.aws/nlb.
+	// Release is the Helm release: depend on it (not on the component, whose
+	// expansion into children races in the Go SDK) before creating Services
+	// of loadBalancerClass service.k8s.aws/nlb or ALB Ingresses.
 	Release *helmv3.Release
 }
 

@@ -29,8 +29,10 @@ type Kafka struct {
 	MirroredTopics []string
 	// Topics are all topic names, sorted.
 	Topics []string
-	// Component is the Strimzi component: DependsOn it (or Component.Kafka)
-	// for anything that needs the running cluster.
+	// Component is the Strimzi component. Depend on Component.Kafka (the
+	// Kafka resource) for anything that needs the running cluster, never on
+	// the component itself: the Go SDK expands a component dependency into
+	// the children registered so far, which races.
 	Component *strimzi.Strimzi
 	// Provider is the cluster's Kubernetes provider.
 	Provider *kubernetes.Provider

@@ -8,9 +8,10 @@ import (
 
 // New builds the whole stack described by cfg and returns its outputs. Each
 // layer lives in its own file and maps config onto its components' Args:
-// infra.go (VPC, EKS, node groups, tiered-storage bucket), kafka.go (Strimzi
-// and the Kafka cluster), observability.go (Prometheus, Grafana, canary) and
-// dr.go (cross-region path, MirrorMaker 2, Vault).
+// infra.go (VPC, EKS, node groups, AWS Load Balancer Controller,
+// tiered-storage bucket), kafka.go (Strimzi and the Kafka cluster),
+// observability.go (Prometheus, Grafana, canary) and dr.go (cross-region
+// listener access, peering or transit gateway, MirrorMaker 2, Vault).
 func New(ctx *pulumi.Context, cfg *config.Config) (Outputs, error) {
 	out := Outputs{}
 	infra, err := newInfra(ctx, cfg, out)
