@@ -70,6 +70,19 @@ func ToMap(obj Object) (map[string]any, error) {
 // Apply registers obj as a custom resource named name. Fields other than
 // apiVersion, kind and metadata go through OtherFields unchanged.
 func Apply(ctx *pulumi.Context, name string, obj Object, opts ...pulumi.ResourceOption) (*apiextensions.CustomResource, error) {
+	return ApplyWith(ctx, name, obj, nil, opts...)
+}
+
+// Substitutions maps placeholder strings written into a typed object to the
+// Pulumi values (other resources' outputs) that replace them.
+type Substitutions map[string]pulumi.StringInput
+
+// ApplyWith is Apply for an object that carries values only known at
+// deploy time: the typed object is built (and validated in tests) with
+// placeholder strings, and every string field equal to a placeholder is
+// replaced by its Pulumi input, so the object stays typed and the
+// dependency on the producing resource is kept.
+func ApplyWith(ctx *pulumi.Context, name string, obj Object, subst Substitutions, opts ...pulumi.ResourceOption) (*apiextensions.CustomResource, error) {
 	m, err := ToMap(obj)
 	if err != nil {
 		return nil, err
@@ -82,8 +95,30 @@ func Apply(ctx *pulumi.Context, name string, obj Object, opts ...pulumi.Resource
 		ApiVersion:  pulumi.String(tm.APIVersion),
 		Kind:        pulumi.String(tm.Kind),
 		Metadata:    Meta(om),
-		OtherFields: kubernetes.UntypedArgs(m),
+		OtherFields: kubernetes.UntypedArgs(substitute(m, subst).(map[string]any)),
 	}, opts...)
+}
+
+func substitute(v any, subst Substitutions) any {
+	switch x := v.(type) {
+	case map[string]any:
+		out := make(map[string]any, len(x))
+		for k, e := range x {
+			out[k] = substitute(e, subst)
+		}
+		return out
+	case []any:
+		out := make([]any, len(x))
+		for i, e := range x {
+			out[i] = substitute(e, subst)
+		}
+		return out
+	case string:
+		if in, ok := subst[x]; ok {
+			return in
+		}
+	}
+	return v
 }
 
 // Meta converts ObjectMeta to the provider's input type.

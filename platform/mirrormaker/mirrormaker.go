@@ -3,8 +3,6 @@ package mirrormaker
 import (
 	"fmt"
 
-	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes"
-	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/apiextensions"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/tradingfirm/kafka-platform/internal/kube"
@@ -177,6 +175,10 @@ type Args struct {
 	DependsOn []pulumi.Resource
 }
 
+// placeholderSourceBootstrap stands for the source cluster's bootstrap
+// address in the typed object until Pulumi knows it.
+const placeholderSourceBootstrap = "${mirrormaker:sourceBootstrap}"
+
 // New creates the DR-side KafkaUser and the KafkaMirrorMaker2.
 func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOption) (*MirrorMaker2, error) {
 	if args.Provider == nil || args.SourceBootstrap == nil || args.TargetCluster == "" {
@@ -197,23 +199,12 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 	if err != nil {
 		return nil, err
 	}
-	// The source bootstrap is a stack-reference output; the object is built
-	// (pure, no resources) once it is known and handed over whole.
-	spec := args.SourceBootstrap.ToStringOutput().ApplyT(func(bs string) (map[string]any, error) {
-		s.SourceBootstrap = bs
-		m, err := kube.ToMap(Build(s))
-		if err != nil {
-			return nil, err
-		}
-		return m["spec"].(map[string]any), nil
-	}).(pulumi.MapOutput)
+	// The source bootstrap is a stack-reference output: the typed object
+	// carries a placeholder that kube.ApplyWith replaces by it.
+	s.SourceBootstrap = placeholderSourceBootstrap
 	deps := append([]pulumi.Resource{u}, args.DependsOn...)
-	if _, err := apiextensions.NewCustomResource(ctx, name, &apiextensions.CustomResourceArgs{
-		ApiVersion:  pulumi.String(APIVersion),
-		Kind:        pulumi.String("KafkaMirrorMaker2"),
-		Metadata:    kube.Meta(kube.ObjectMeta{Name: s.Name, Namespace: s.Namespace}),
-		OtherFields: kubernetes.UntypedArgs{"spec": spec},
-	}, append(child, pulumi.DependsOn(deps))...); err != nil {
+	if _, err := kube.ApplyWith(ctx, name, Build(s), kube.Substitutions{placeholderSourceBootstrap: args.SourceBootstrap},
+		append(child, pulumi.DependsOn(deps))...); err != nil {
 		return nil, err
 	}
 	mm.Name = pulumi.String(s.Name).ToStringOutput()

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes"
 	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/apiextensions"
 	corev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/core/v1"
 	helmv3 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/helm/v3"
@@ -180,48 +179,6 @@ func toValues(v any) (pulumi.Map, error) {
 	return pulumi.ToMap(m), nil
 }
 
-// applyCR registers a typed custom resource like kube.Apply, replacing
-// placeholder strings by Pulumi outputs (values other resources produce).
-func applyCR(ctx *pulumi.Context, name string, obj kube.Object, subst map[string]pulumi.StringInput, opts ...pulumi.ResourceOption) (*apiextensions.CustomResource, error) {
-	m, err := kube.ToMap(obj)
-	if err != nil {
-		return nil, err
-	}
-	tm, om := obj.GetTypeMeta(), obj.GetObjectMeta()
-	delete(m, "apiVersion")
-	delete(m, "kind")
-	delete(m, "metadata")
-	body := substitute(m, subst).(map[string]any)
-	return apiextensions.NewCustomResource(ctx, name, &apiextensions.CustomResourceArgs{
-		ApiVersion:  pulumi.String(tm.APIVersion),
-		Kind:        pulumi.String(tm.Kind),
-		Metadata:    kube.Meta(om),
-		OtherFields: kubernetes.UntypedArgs(body),
-	}, opts...)
-}
-
-func substitute(v any, subst map[string]pulumi.StringInput) any {
-	switch x := v.(type) {
-	case map[string]any:
-		out := make(map[string]any, len(x))
-		for k, e := range x {
-			out[k] = substitute(e, subst)
-		}
-		return out
-	case []any:
-		out := make([]any, len(x))
-		for i, e := range x {
-			out[i] = substitute(e, subst)
-		}
-		return out
-	case string:
-		if in, ok := subst[x]; ok {
-			return in
-		}
-	}
-	return v
-}
-
 // New builds the Kafka platform. Pass the cluster's Kubernetes provider
 // with pulumi.Providers(...) in opts.
 func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOption) (*Strimzi, error) {
@@ -322,11 +279,11 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 	}
 
 	afterOperator := pulumi.DependsOn([]pulumi.Resource{operator, kafkaNs, sc, pc})
-	subst := map[string]pulumi.StringInput{PlaceholderTierBucket: args.TierBucket, PlaceholderBrokerRoleArn: args.BrokerRoleArn}
+	subst := kube.Substitutions{PlaceholderTierBucket: args.TierBucket, PlaceholderBrokerRoleArn: args.BrokerRoleArn}
 	var crs []pulumi.Resource
 	register := func(obj kube.Object, opts ...pulumi.ResourceOption) (*apiextensions.CustomResource, error) {
 		om := obj.GetObjectMeta()
-		cr, err := applyCR(ctx, fmt.Sprintf("%s-%s-%s", name, strings.ToLower(obj.GetTypeMeta().Kind), om.Name), obj, subst,
+		cr, err := kube.ApplyWith(ctx, fmt.Sprintf("%s-%s-%s", name, strings.ToLower(obj.GetTypeMeta().Kind), om.Name), obj, subst,
 			append([]pulumi.ResourceOption{parent, afterOperator}, opts...)...)
 		if err == nil {
 			crs = append(crs, cr)
