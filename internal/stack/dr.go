@@ -377,6 +377,7 @@ func newDRTarget(ctx *pulumi.Context, cfg *config.Config, infra *Infra, kafka *K
 			SourceCredentialsSecret: SourceCredentialsSecret,
 			TopicsPattern:           cfg.DR.MirroredTopicsPattern, GroupsPattern: cfg.DR.MirroredGroupsPattern,
 			ReplicationFactor: cfg.Kafka.ReplicationFactor,
+			KafkaVersion:      cfg.Kafka.KafkaVersion,
 		},
 		TargetCluster:   kafka.ClusterName,
 		MirroredTopics:  kafka.MirroredTopics,

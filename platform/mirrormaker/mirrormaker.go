@@ -4,14 +4,14 @@ import (
 	"fmt"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/resource"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/tradingfirm/kafka-platform/internal/kube"
 	"github.com/tradingfirm/kafka-platform/internal/topology"
 	strimziv1 "github.com/tradingfirm/kafka-platform/platform/strimzi/api/v1"
 )
-
-// KafkaVersion is the Kafka version of Strimzi 1.2.0.
-const KafkaVersion = "4.3.1"
 
 // IdentityReplicationPolicy keeps topic names unchanged on the target, so a
 // failover only repoints bootstrap addresses: consumers of orders.journal
@@ -65,88 +65,89 @@ type Spec struct {
 	TopicsPattern, GroupsPattern string
 	// ReplicationFactor of mirrored and internal topics on the target.
 	ReplicationFactor int
+	// KafkaVersion is the Connect workers' Kafka version (the cluster's).
+	KafkaVersion string
 }
 
 // Build returns the KafkaMirrorMaker2 for s. It is pure so the tests can
 // validate exactly what is applied.
-func Build(s Spec) *KafkaMirrorMaker2 {
+func Build(s Spec) *strimziv1.KafkaMirrorMaker2 {
 	n := NamesFor(s.Name, s.SourceAlias)
 	rf := s.ReplicationFactor
-	return &KafkaMirrorMaker2{
-		Header: kube.NewHeader(APIVersion, "KafkaMirrorMaker2", s.Namespace, s.Name),
-		Spec: KafkaMirrorMaker2Spec{
-			Version:  KafkaVersion,
-			Replicas: s.Replicas,
-			Target: Target{
-				Alias: s.TargetAlias, BootstrapServers: s.TargetBootstrap,
-				GroupID: n.GroupID, ConfigStorageTopic: n.ConfigTopic, OffsetStorageTopic: n.OffsetTopic, StatusStorageTopic: n.StatusTopic,
-				TLS: &TLS{TrustedCertificates: []CertSecretSource{{SecretName: s.TargetCASecret, Certificate: "ca.crt"}}},
-				Authentication: &Authentication{Type: "tls", CertificateAndKey: &CertificateAndKey{
-					SecretName: s.TargetUserSecret, Certificate: "user.crt", Key: "user.key"}},
-				Config: map[string]any{
-					"config.storage.replication.factor": rf,
-					"offset.storage.replication.factor": rf,
-					"status.storage.replication.factor": rf,
-				},
+	return strimziv1.NewKafkaMirrorMaker2(s.Namespace, s.Name, strimziv1.KafkaMirrorMaker2Spec{
+		Version:  s.KafkaVersion,
+		Replicas: s.Replicas,
+		Target: strimziv1.MirrorMaker2Target{
+			Alias: s.TargetAlias, BootstrapServers: s.TargetBootstrap,
+			GroupID: n.GroupID, ConfigStorageTopic: n.ConfigTopic, OffsetStorageTopic: n.OffsetTopic, StatusStorageTopic: n.StatusTopic,
+			TLS: &strimziv1.ClientTLS{TrustedCertificates: []strimziv1.CertSecretSource{{SecretName: s.TargetCASecret, Certificate: "ca.crt"}}},
+			Authentication: &strimziv1.ClientAuthenticationTLS{Type: "tls", CertificateAndKey: &strimziv1.CertificateAndKey{
+				SecretName: s.TargetUserSecret, Certificate: "user.crt", Key: "user.key"}},
+			Config: map[string]any{
+				"config.storage.replication.factor": rf,
+				"offset.storage.replication.factor": rf,
+				"status.storage.replication.factor": rf,
 			},
-			Mirrors: []Mirror{{
-				Source: Source{
-					Alias: s.SourceAlias, BootstrapServers: s.SourceBootstrap,
-					TLS: &TLS{TrustedCertificates: []CertSecretSource{{SecretName: s.SourceCredentialsSecret, Certificate: "ca.crt"}}},
-					Authentication: &Authentication{Type: "tls", CertificateAndKey: &CertificateAndKey{
-						SecretName: s.SourceCredentialsSecret, Certificate: "user.crt", Key: "user.key"}},
-				},
-				SourceConnector: &Connector{
-					TasksMax:    s.TasksMax,
-					AutoRestart: &AutoRestart{Enabled: true},
-					Config: map[string]any{
-						"replication.policy.class":              IdentityReplicationPolicy,
-						"replication.factor":                    rf,
-						"offset-syncs.topic.location":           "target",
-						"offset-syncs.topic.replication.factor": rf,
-						"sync.topic.configs.enabled":            true,
-						"sync.topic.acls.enabled":               false,
-						"refresh.topics.interval.seconds":       60,
-						// Offset syncs at most every 100 records: the translation
-						// error of a failed-over consumer group is bounded by this.
-						"offset.lag.max": 100,
-					},
-				},
-				CheckpointConnector: &Connector{
-					TasksMax:    1,
-					AutoRestart: &AutoRestart{Enabled: true},
-					Config: map[string]any{
-						"replication.policy.class":             IdentityReplicationPolicy,
-						"offset-syncs.topic.location":          "target",
-						"checkpoints.topic.replication.factor": rf,
-						"sync.group.offsets.enabled":           true,
-						"sync.group.offsets.interval.seconds":  10,
-						"emit.checkpoints.interval.seconds":    10,
-						"refresh.groups.interval.seconds":      60,
-					},
-				},
-				TopicsPattern: s.TopicsPattern,
-				GroupsPattern: s.GroupsPattern,
-			}},
-			Resources: &Resources{
-				Requests: map[string]string{"cpu": "1", "memory": "2Gi"},
-				Limits:   map[string]string{"memory": "2Gi"},
-			},
-			// client.rack = the worker's zone, so the target-side clients
-			// prefer same-zone replicas.
-			Rack:          &Rack{TopologyKey: topology.ZoneLabel},
-			MetricsConfig: &MetricsConfig{Type: "strimziMetricsReporter"},
-			Template: &Template{Pod: &PodTemplate{
-				Affinity: map[string]any{"nodeAffinity": map[string]any{"requiredDuringSchedulingIgnoredDuringExecution": map[string]any{
-					"nodeSelectorTerms": []any{map[string]any{"matchExpressions": []any{map[string]any{
-						"key": topology.RoleLabel, "operator": "In", "values": []any{topology.RoleSystem}}}}}}}},
-				TopologySpreadConstraints: []map[string]any{{
-					"maxSkew": 1, "topologyKey": topology.ZoneLabel, "whenUnsatisfiable": "DoNotSchedule",
-					"labelSelector": map[string]any{"matchLabels": map[string]any{"strimzi.io/name": s.Name + "-mirrormaker2"}},
-				}},
-			}},
 		},
-	}
+		Mirrors: []strimziv1.MirrorMaker2Mirror{{
+			Source: strimziv1.MirrorMaker2Source{
+				Alias: s.SourceAlias, BootstrapServers: s.SourceBootstrap,
+				TLS: &strimziv1.ClientTLS{TrustedCertificates: []strimziv1.CertSecretSource{{SecretName: s.SourceCredentialsSecret, Certificate: "ca.crt"}}},
+				Authentication: &strimziv1.ClientAuthenticationTLS{Type: "tls", CertificateAndKey: &strimziv1.CertificateAndKey{
+					SecretName: s.SourceCredentialsSecret, Certificate: "user.crt", Key: "user.key"}},
+			},
+			SourceConnector: &strimziv1.MirrorMaker2Connector{
+				TasksMax:    s.TasksMax,
+				AutoRestart: &strimziv1.AutoRestart{Enabled: true},
+				Config: map[string]any{
+					"replication.policy.class":              IdentityReplicationPolicy,
+					"replication.factor":                    rf,
+					"offset-syncs.topic.location":           "target",
+					"offset-syncs.topic.replication.factor": rf,
+					"sync.topic.configs.enabled":            true,
+					"sync.topic.acls.enabled":               false,
+					"refresh.topics.interval.seconds":       60,
+					// Offset syncs at most every 100 records: the translation
+					// error of a failed-over consumer group is bounded by this.
+					"offset.lag.max": 100,
+				},
+			},
+			CheckpointConnector: &strimziv1.MirrorMaker2Connector{
+				TasksMax:    1,
+				AutoRestart: &strimziv1.AutoRestart{Enabled: true},
+				Config: map[string]any{
+					"replication.policy.class":             IdentityReplicationPolicy,
+					"offset-syncs.topic.location":          "target",
+					"checkpoints.topic.replication.factor": rf,
+					"sync.group.offsets.enabled":           true,
+					"sync.group.offsets.interval.seconds":  10,
+					"emit.checkpoints.interval.seconds":    10,
+					"refresh.groups.interval.seconds":      60,
+				},
+			},
+			TopicsPattern: s.TopicsPattern,
+			GroupsPattern: s.GroupsPattern,
+		}},
+		Resources: &corev1.ResourceRequirements{
+			Requests: corev1.ResourceList{corev1.ResourceCPU: resource.MustParse("1"), corev1.ResourceMemory: resource.MustParse("2Gi")},
+			Limits:   corev1.ResourceList{corev1.ResourceMemory: resource.MustParse("2Gi")},
+		},
+		// client.rack = the worker's zone, so the target-side clients
+		// prefer same-zone replicas.
+		Rack:          &strimziv1.Rack{TopologyKey: topology.ZoneLabel},
+		MetricsConfig: &strimziv1.MetricsConfig{Type: strimziv1.MetricsStrimziReporter},
+		Template: &strimziv1.KafkaMirrorMaker2Template{Pod: &strimziv1.PodTemplate{
+			Affinity: &corev1.Affinity{NodeAffinity: &corev1.NodeAffinity{
+				RequiredDuringSchedulingIgnoredDuringExecution: &corev1.NodeSelector{NodeSelectorTerms: []corev1.NodeSelectorTerm{{
+					MatchExpressions: []corev1.NodeSelectorRequirement{{
+						Key: topology.RoleLabel, Operator: corev1.NodeSelectorOpIn, Values: []string{topology.RoleSystem}}},
+				}}}}},
+			TopologySpreadConstraints: []corev1.TopologySpreadConstraint{{
+				MaxSkew: 1, TopologyKey: topology.ZoneLabel, WhenUnsatisfiable: corev1.DoNotSchedule,
+				LabelSelector: &metav1.LabelSelector{MatchLabels: map[string]string{"strimzi.io/name": s.Name + "-mirrormaker2"}},
+			}},
+		}},
+	})
 }
 
 // MirrorMaker2 is MirrorMaker 2 in the DR cluster with its DR-side user.

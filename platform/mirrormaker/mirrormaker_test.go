@@ -24,6 +24,7 @@ func testSpec() Spec {
 		TargetUserSecret: "mirrormaker", SourceBootstrap: "kafka-xregion.prod.invalid:9096",
 		SourceCredentialsSecret: "mirrormaker-source-credentials",
 		TopicsPattern:           config.DefaultMirroredTopicsPattern, GroupsPattern: ".*", ReplicationFactor: 3,
+		KafkaVersion: config.DefaultKafkaVersion,
 	}
 }
 
