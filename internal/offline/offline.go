@@ -9,6 +9,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"path/filepath"
+	"sort"
+	"strings"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
@@ -115,4 +118,43 @@ func Program(ctx *pulumi.Context) (map[string]pulumi.Input, error) {
 		return nil, err
 	}
 	return stack.New(ctx, cfg)
+}
+
+// WriteVariant writes a copy of the project in dir into out with stack's
+// file extended by set (key without the project prefix → value): a stack
+// variant for tests and what-if renders, e.g. the DR stack over a transit
+// gateway. A key the stack file already sets is an error, so a variant never
+// silently changes what it claims to add.
+func WriteVariant(dir, stack, out string, set map[string]string) error {
+	proj, err := os.ReadFile(filepath.Join(dir, "Pulumi.yaml"))
+	if err != nil {
+		return err
+	}
+	file := "Pulumi." + stack + ".yaml"
+	b, err := os.ReadFile(filepath.Join(dir, file))
+	if err != nil {
+		return err
+	}
+	const anchor = "config:\n"
+	text := string(b)
+	if !strings.Contains(text, anchor) {
+		return fmt.Errorf("%s: no %q to extend", file, anchor)
+	}
+	keys := make([]string, 0, len(set))
+	for k := range set {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var add strings.Builder
+	for _, k := range keys {
+		full := config.Project + ":" + k
+		if strings.Contains(text, full+":") {
+			return fmt.Errorf("%s already sets %s", file, full)
+		}
+		fmt.Fprintf(&add, "  %s: %s\n", full, set[k])
+	}
+	if err := os.WriteFile(filepath.Join(out, "Pulumi.yaml"), proj, 0o644); err != nil {
+		return err
+	}
+	return os.WriteFile(filepath.Join(out, file), []byte(strings.Replace(text, anchor, anchor+add.String(), 1)), 0o644)
 }

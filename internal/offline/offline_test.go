@@ -391,3 +391,21 @@ func TestVaultTokenFromEnvironmentStaysSecret(t *testing.T) {
 		t.Errorf("token method without VAULT_TOKEN: %v", err)
 	}
 }
+
+// TestWriteVariant: a variant adds exactly the keys asked for and refuses
+// one the stack file already sets.
+func TestWriteVariant(t *testing.T) {
+	out := t.TempDir()
+	must(t, WriteVariant(repoRoot, "dr", out, map[string]string{"drNetworkPath": "transit-gateway"}))
+	src, err := render.LoadStackConfig(out, "dr")
+	must(t, err)
+	if got := src.Values[config.Project+":drNetworkPath"]; got != "transit-gateway" {
+		t.Errorf("drNetworkPath = %q", got)
+	}
+	if got := src.Values[config.Project+":vpcCidr"]; got != "10.41.0.0/16" {
+		t.Errorf("the rest of the stack file was not kept: vpcCidr = %q", got)
+	}
+	if err := WriteVariant(repoRoot, "dr", t.TempDir(), map[string]string{"vpcCidr": "10.99.0.0/16"}); err == nil {
+		t.Error("a key the stack file already sets was overridden silently")
+	}
+}

@@ -98,23 +98,7 @@ func tgwProject() (string, error) {
 	if err != nil {
 		return "", err
 	}
-	proj, err := os.ReadFile(filepath.Join(repoRoot, "Pulumi.yaml"))
-	if err != nil {
-		return "", err
-	}
-	stackFile, err := os.ReadFile(filepath.Join(repoRoot, "Pulumi.dr.yaml"))
-	if err != nil {
-		return "", err
-	}
-	const anchor = "config:\n"
-	if !strings.Contains(string(stackFile), anchor) || strings.Contains(string(stackFile), "drNetworkPath") {
-		return "", fmt.Errorf("Pulumi.dr.yaml: cannot add drNetworkPath (no %q or already set)", anchor)
-	}
-	variant := strings.Replace(string(stackFile), anchor, anchor+"  kafka-platform:drNetworkPath: transit-gateway\n", 1)
-	if err := os.WriteFile(filepath.Join(dir, "Pulumi.yaml"), proj, 0o644); err != nil {
-		return "", err
-	}
-	return dir, os.WriteFile(filepath.Join(dir, "Pulumi.dr.yaml"), []byte(variant), 0o644)
+	return dir, offline.WriteVariant(repoRoot, "dr", dir, map[string]string{"drNetworkPath": "transit-gateway"})
 }
 
 func TestMain(m *testing.M) {
