@@ -2,8 +2,9 @@ package config
 
 import (
 	"fmt"
+	"maps"
 	"regexp"
-	"sort"
+	"slices"
 	"strings"
 )
 
@@ -243,10 +244,10 @@ type KafkaConfig struct {
 func (k KafkaConfig) BrokerServiceAccount() string { return k.ClusterName + "-kafka" }
 
 // TopicNames returns topic names sorted.
-func (k KafkaConfig) TopicNames() []string { return sortedKeys(k.Topics) }
+func (k KafkaConfig) TopicNames() []string { return slices.Sorted(maps.Keys(k.Topics)) }
 
 // UserNames returns user names sorted.
-func (k KafkaConfig) UserNames() []string { return sortedKeys(k.Users) }
+func (k KafkaConfig) UserNames() []string { return slices.Sorted(maps.Keys(k.Users)) }
 
 // DurableTopics are the topics of class durable, sorted: what DR mirrors.
 func (k KafkaConfig) DurableTopics() []string {
@@ -256,15 +257,6 @@ func (k KafkaConfig) DurableTopics() []string {
 			out = append(out, n)
 		}
 	}
-	return out
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
 	return out
 }
 
@@ -367,7 +359,7 @@ func (k *KafkaConfig) validate(c *Config, p *Problems) {
 			"use the digest printed by `docker push` or `crane digest`")
 	}
 	k.validateResources(c, p)
-	for _, n := range sortedKeys(k.BrokerJvmXX) {
+	for _, n := range slices.Sorted(maps.Keys(k.BrokerJvmXX)) {
 		if !regexp.MustCompile(`^[A-Za-z][A-Za-z0-9]+$`).MatchString(n) || k.BrokerJvmXX[n] == "" {
 			p.Add(keyBrokerJvmXX.Name+"."+n, k.BrokerJvmXX[n], "a JVM -XX flag name with a value (true/false for switches)", "fix the flag")
 		}
@@ -498,7 +490,7 @@ func (k *KafkaConfig) validateTopics(c *Config, p *Problems) {
 		} else if t.LocalRetentionMs != 0 {
 			p.Addf(key+".localRetentionMs", t.LocalRetentionMs, "unset on a topic that is not tiered", "remove localRetentionMs or set tiered: true")
 		}
-		for _, ck := range sortedKeys(t.Config) {
+		for _, ck := range slices.Sorted(maps.Keys(t.Config)) {
 			for _, m := range managedTopicKeys {
 				if ck == m {
 					p.Add(key+".config."+ck, t.Config[ck], "not set in config (derived from the topic's fields)", "use the matching field instead")

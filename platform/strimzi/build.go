@@ -2,6 +2,8 @@ package strimzi
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
 
 	corev1 "k8s.io/api/core/v1"
@@ -404,7 +406,7 @@ func TopicConfig(t Topic) map[string]any {
 
 // BuildTopics returns the KafkaTopic resources sorted by name.
 func BuildTopics(a Args) []*strimziv1.KafkaTopic {
-	names := sortedKeys(a.Topics)
+	names := slices.Sorted(maps.Keys(a.Topics))
 	out := make([]*strimziv1.KafkaTopic, 0, len(names))
 	for _, n := range names {
 		t := a.Topics[n]
@@ -418,7 +420,7 @@ func BuildTopics(a Args) []*strimziv1.KafkaTopic {
 // DurableTopics are the mirrored topics, sorted.
 func DurableTopics(a Args) []string {
 	var out []string
-	for _, n := range sortedKeys(a.Topics) {
+	for _, n := range slices.Sorted(maps.Keys(a.Topics)) {
 		if a.Topics[n].Class == Durable {
 			out = append(out, n)
 		}
@@ -457,7 +459,7 @@ func UserACLs(name string, u User, durable []string) []strimziv1.AclRule {
 		}
 	}
 	var acls []strimziv1.AclRule
-	for _, t := range sortedKeys(topicOps) {
+	for _, t := range slices.Sorted(maps.Keys(topicOps)) {
 		ops := topicOps[t]
 		sort.Slice(ops, func(i, j int) bool { return ops[i] < ops[j] })
 		acls = append(acls, strimziv1.AclRule{
@@ -498,7 +500,7 @@ func UserACLs(name string, u User, durable []string) []strimziv1.AclRule {
 // BuildUsers returns the KafkaUser resources sorted by name.
 func BuildUsers(a Args) []*strimziv1.KafkaUser {
 	durable := DurableTopics(a)
-	names := sortedKeys(a.Users)
+	names := slices.Sorted(maps.Keys(a.Users))
 	out := make([]*strimziv1.KafkaUser, 0, len(names))
 	for _, n := range names {
 		u := a.Users[n]
@@ -520,14 +522,5 @@ func BuildUsers(a Args) []*strimziv1.KafkaUser {
 		}
 		out = append(out, strimziv1.NewKafkaUser(a.Namespace, n, a.ClusterName, spec))
 	}
-	return out
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
 	return out
 }

@@ -1,5 +1,10 @@
 package strimzi
 
+import (
+	"maps"
+	"slices"
+)
+
 // ClientSettings are the recommended client properties for one topic class,
 // published as a stack output for app teams (docs/app-teams.md).
 type ClientSettings struct {
@@ -71,7 +76,7 @@ func ClientSettingsFor(a Args) map[string]ClientSettings {
 		},
 	}
 	out := map[string]ClientSettings{}
-	for _, n := range sortedKeys(a.Topics) {
+	for _, n := range slices.Sorted(maps.Keys(a.Topics)) {
 		c := a.Topics[n].Class
 		s := classes[c]
 		s.Topics = append(s.Topics, n)

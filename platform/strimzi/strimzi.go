@@ -3,6 +3,8 @@ package strimzi
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/apiextensions"
@@ -370,7 +372,7 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 	s.BootstrapCrossRegion = crossRegion
 	s.ClusterCASecret = pulumi.String(ClusterCASecret(args)).ToStringOutput()
 	s.UserSecrets = userSecrets.ToStringMapOutput()
-	s.Topics = pulumi.ToStringArray(sortedKeys(args.Topics)).ToStringArrayOutput()
+	s.Topics = pulumi.ToStringArray(slices.Sorted(maps.Keys(args.Topics))).ToStringArrayOutput()
 	s.MirroredTopics = pulumi.ToStringArray(DurableTopics(args)).ToStringArrayOutput()
 	s.ClientSettings = settings.ToMapOutput()
 	if err := ctx.RegisterResourceOutputs(s, pulumi.Map{
