@@ -85,15 +85,8 @@ func NewPusher(ctx *pulumi.Context, name string, args PusherArgs, opts ...pulumi
 		return nil, err
 	}
 	child := []pulumi.ResourceOption{pulumi.Parent(p), pulumi.Provider(args.Provider)}
-	sa, err := corev1.NewServiceAccount(ctx, name, &corev1.ServiceAccountArgs{
-		Metadata: &metav1.ObjectMetaArgs{Name: pulumi.String(args.ServiceAccount), Namespace: pulumi.String(args.Namespace)},
-		// Only the projected Vault-audience token below is mounted.
-		AutomountServiceAccountToken: pulumi.Bool(false),
-	}, child...)
+	sa, err := vaultServiceAccount(ctx, name, args.Namespace, args.ServiceAccount, child)
 	if err != nil {
-		return nil, err
-	}
-	if err := authDelegator(ctx, name, args.Namespace, args.ServiceAccount, child); err != nil {
 		return nil, err
 	}
 	labels := pulumi.StringMap{"app.kubernetes.io/name": pulumi.String("mirrormaker-credentials-pusher"), "app.kubernetes.io/part-of": pulumi.String("kafka-platform")}
@@ -194,12 +187,21 @@ func envVar(name string, v pulumi.StringInput) *corev1.EnvVarArgs {
 	return &corev1.EnvVarArgs{Name: pulumi.String(name), Value: v}
 }
 
-// authDelegator lets the service account's own token call TokenReview,
-// which Vault's Kubernetes auth does with the login JWT when it has no
-// reviewer JWT of its own (Vault docs, "Use the Vault client's JWT as the
-// reviewer JWT").
-func authDelegator(ctx *pulumi.Context, name, namespace, serviceAccount string, opts []pulumi.ResourceOption) error {
-	_, err := rbacv1.NewClusterRoleBinding(ctx, name+"-tokenreview", &rbacv1.ClusterRoleBindingArgs{
+// vaultServiceAccount is the service account of a pod that logs in to
+// Vault with its Kubernetes token: no token is automounted (only the
+// projected Vault-audience token is), and the account may call the
+// TokenReview API (system:auth-delegator), which Vault's Kubernetes auth
+// does with the login JWT when it has no reviewer JWT of its own (Vault
+// docs, "Use the Vault client's JWT as the reviewer JWT").
+func vaultServiceAccount(ctx *pulumi.Context, name, namespace, serviceAccount string, opts []pulumi.ResourceOption) (*corev1.ServiceAccount, error) {
+	sa, err := corev1.NewServiceAccount(ctx, name, &corev1.ServiceAccountArgs{
+		Metadata:                     &metav1.ObjectMetaArgs{Name: pulumi.String(serviceAccount), Namespace: pulumi.String(namespace)},
+		AutomountServiceAccountToken: pulumi.Bool(false),
+	}, opts...)
+	if err != nil {
+		return nil, err
+	}
+	_, err = rbacv1.NewClusterRoleBinding(ctx, name+"-tokenreview", &rbacv1.ClusterRoleBindingArgs{
 		Metadata: &metav1.ObjectMetaArgs{Name: pulumi.String(namespace + "-" + serviceAccount + "-tokenreview")},
 		RoleRef: &rbacv1.RoleRefArgs{
 			ApiGroup: pulumi.String("rbac.authorization.k8s.io"), Kind: pulumi.String("ClusterRole"), Name: pulumi.String("system:auth-delegator"),
@@ -208,5 +210,5 @@ func authDelegator(ctx *pulumi.Context, name, namespace, serviceAccount string, 
 			Kind: pulumi.String("ServiceAccount"), Name: pulumi.String(serviceAccount), Namespace: pulumi.String(namespace),
 		}},
 	}, opts...)
-	return err
+	return sa, err
 }

@@ -3,9 +3,7 @@ package vault
 import (
 	"fmt"
 
-	corev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/core/v1"
 	helmv3 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/helm/v3"
-	metav1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/meta/v1"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/tradingfirm/kafka-platform/internal/kube"
@@ -159,14 +157,8 @@ func NewSync(ctx *pulumi.Context, name string, args SyncArgs, opts ...pulumi.Res
 	if err != nil {
 		return nil, err
 	}
-	sa, err := corev1.NewServiceAccount(ctx, name, &corev1.ServiceAccountArgs{
-		Metadata:                     &metav1.ObjectMetaArgs{Name: pulumi.String(args.ServiceAccount), Namespace: pulumi.String(args.Namespace)},
-		AutomountServiceAccountToken: pulumi.Bool(false),
-	}, child...)
+	sa, err := vaultServiceAccount(ctx, name, args.Namespace, args.ServiceAccount, child)
 	if err != nil {
-		return nil, err
-	}
-	if err := authDelegator(ctx, name, args.Namespace, args.ServiceAccount, child); err != nil {
 		return nil, err
 	}
 	after := append(append([]pulumi.ResourceOption{}, child...), pulumi.DependsOn([]pulumi.Resource{rel, sa}))
